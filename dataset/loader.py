@@ -18,7 +18,7 @@ from dataset.errors import DatasetNotFoundError, DownloadError, IDXFormatError
 from dataset.spec import FILES, DatasetSpec
 from dataset.splits import RawSplits, read_splits
 
-__all__ = ["cache_dir", "find_files", "load", "load_raw", "not_found_message"]
+__all__ = ["cache_dir", "find_files", "load", "load_raw", "locate", "not_found_message"]
 
 
 def cache_dir(spec: DatasetSpec) -> Path:
@@ -67,24 +67,49 @@ def not_found_message(spec: DatasetSpec, reason: str) -> str:
     )
 
 
-def _explicit_dir(spec: DatasetSpec, data_dir: str | os.PathLike[str] | None) -> tuple[Path, str]:
+def _explicit_dir(
+    spec: DatasetSpec, data_dir: str | os.PathLike[str] | None
+) -> tuple[Path, str] | None:
     if data_dir is not None:
         return Path(data_dir).expanduser(), "data_dir"
     value = os.environ.get(spec.env_var, "")
-    return (Path(value).expanduser(), f"${spec.env_var}") if value else (Path(), "")
+    return (Path(value).expanduser(), f"${spec.env_var}") if value else None
 
 
-def _download(spec: DatasetSpec, found: dict[str, Path]) -> RawSplits:
+def locate(spec: DatasetSpec, data_dir: str | os.PathLike[str] | None = None) -> dict[str, Path]:
+    """Find a complete local copy of `spec`, in the order of the module docstring.
+
+    Returns standard file name -> path, or {} when only a download can help.
+    Raises DatasetNotFoundError when an explicit directory lacks a file.
+    """
+    explicit = _explicit_dir(spec, data_dir)
+    if explicit is not None:
+        directory, origin = explicit
+        found, missing = find_files(directory)
+        if missing:
+            reason = f"the directory {directory} (from {origin}) lacks {_and_list(missing)}"
+            raise DatasetNotFoundError(not_found_message(spec, reason))
+        return found
+    for directory in (cache_dir(spec), *spec.system_dirs):
+        found, missing = find_files(directory)
+        if not missing:
+            return found
+    return {}
+
+
+def _download(spec: DatasetSpec) -> RawSplits:
     from dataset.download import download_staged, mirrors_from_env
 
     target = cache_dir(spec)
-    wanted = {name: md5 for name, md5 in spec.md5.items() if name not in found}
+    # Files already in the cache (put there by hand, say) are not fetched again.
+    cached, _ = find_files(target)
+    wanted = {name: md5 for name, md5 in spec.md5.items() if name not in cached}
     mirrors = mirrors_from_env(spec.name, spec.mirrors)
     try:
         with download_staged(wanted, target, mirrors=mirrors) as staged:
             # Decode before the files get their real names, so that a copy that
             # passes its checksum yet fails validation never enters the cache.
-            return read_splits({**found, **staged.paths}, display=staged.urls)
+            return read_splits({**cached, **staged.paths}, display=staged.urls)
     except DownloadError as exc:
         reason = f"no local copy was found and downloading it failed ({exc})"
         raise DatasetNotFoundError(not_found_message(spec, reason)) from exc
@@ -97,27 +122,17 @@ def load_raw(spec: DatasetSpec, data_dir: str | os.PathLike[str] | None = None) 
     Raises DatasetNotFoundError when no copy can be had, IDXFormatError
     naming the file when a copy is corrupt.
     """
-    explicit, origin = _explicit_dir(spec, data_dir)
-    if origin:
-        found, missing = find_files(explicit)
-        if missing:
-            reason = f"the directory {explicit} (from {origin}) lacks {_and_list(missing)}"
-            raise DatasetNotFoundError(not_found_message(spec, reason))
-        return read_splits(found)
-
-    cached, missing = find_files(cache_dir(spec))
-    if not missing:
-        try:
-            return read_splits(cached)
-        except IDXFormatError as exc:
+    paths = locate(spec, data_dir)
+    if not paths:
+        return _download(spec)
+    try:
+        return read_splits(paths)
+    except IDXFormatError as exc:
+        if data_dir is None and Path(exc.path).parent == cache_dir(spec):
             raise IDXFormatError(
                 exc.path, f"{exc.problem}; delete this cached file to download it again"
             ) from None
-    for directory in spec.system_dirs:
-        found, system_missing = find_files(directory)
-        if not system_missing:
-            return read_splits(found)
-    return _download(spec, cached)
+        raise
 
 
 def load(

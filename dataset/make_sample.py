@@ -25,7 +25,7 @@ from dataset.idx import write_idx
 from dataset.loader import find_files
 from dataset.sample import SAMPLE_DIR, TEST_PER_CLASS, TRAIN_PER_CLASS
 from dataset.spec import FILES, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES, TRAIN_LABELS
-from dataset.splits import NUM_CLASSES, read_splits
+from dataset.splits import NUM_CLASSES, decode_splits
 
 __all__ = ["UPSTREAM_RAW_MD5", "build", "main", "select_first_per_class", "select_sample"]
 
@@ -56,17 +56,20 @@ def select_first_per_class(labels: np.ndarray, per_class: int) -> np.ndarray:
     return np.sort(np.concatenate(chosen))
 
 
-def _check_upstream(paths: dict[str, Path]) -> None:
+def _read_upstream(paths: dict[str, Path]) -> dict[str, bytes]:
+    data = {}
     for name, path in paths.items():
-        data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":
-            data = gzip.decompress(data)
-        actual = hashlib.md5(data).hexdigest()
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        actual = hashlib.md5(raw).hexdigest()
         if actual != UPSTREAM_RAW_MD5[name]:
             raise ValueError(
                 f"{path}: decompressed MD5 {actual} is not the upstream "
                 f"{UPSTREAM_RAW_MD5[name]}; refusing to build the sample from it"
             )
+        data[name] = raw
+    return data
 
 
 def select_sample(source: Path = DEBIAN_DIR) -> dict[str, np.ndarray]:
@@ -79,8 +82,7 @@ def select_sample(source: Path = DEBIAN_DIR) -> dict[str, np.ndarray]:
     paths, missing = find_files(source)
     if missing:
         raise FileNotFoundError(f"{source} lacks {', '.join(missing)}")
-    _check_upstream(paths)
-    raw = read_splits(paths)
+    raw = decode_splits(_read_upstream(paths), {name: str(p) for name, p in paths.items()})
     train = select_first_per_class(raw.t_train, TRAIN_PER_CLASS)
     test = select_first_per_class(raw.t_test, TEST_PER_CLASS)
     return {
