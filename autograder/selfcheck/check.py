@@ -1,0 +1,103 @@
+"""`check("softmax")`: run one unit's public tests from inside the notebook.
+
+In Jupyter it checks what the kernel has run (the definitions in the cells executed so
+far, loaded by the same loader the grader uses), so a student does not need to save first.
+Outside a kernel it loads the notebook file from the current folder.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import curriculum
+from ..notebook.loader import Cell, LoadedNotebook, load_cells, load_notebook
+from .expect import CheckFailed
+from .units import StudentUnits
+
+
+@dataclass
+class Outcome:
+    name: str
+    passed: bool
+    message: str
+
+
+class _Override:
+    """Hands the live definitions to the `student` fixture and keeps one unit's tests."""
+
+    def __init__(self, loaded: LoadedNotebook, unit: str | None):
+        self.units = StudentUnits(loaded)
+        self.unit = unit
+        self.outcomes: list[Outcome] = []
+
+    def pytest_collection_modifyitems(self, config, items) -> None:  # type: ignore[no-untyped-def]
+        if self.unit is None:
+            return
+        keep = [i for i in items if (m := i.get_closest_marker("unit")) and m.args[0] == self.unit]
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
+
+    def pytest_runtest_logreport(self, report) -> None:  # type: ignore[no-untyped-def]
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            name = report.nodeid.split("::")[-1].removeprefix("test_").replace("_", " ")
+            message = str(report.longrepr) if report.failed else ""
+            self.outcomes.append(Outcome(name, report.passed, message))
+
+
+def run_public_tests(test_file: Path, loaded: LoadedNotebook,
+                     unit: str | None = None) -> list[Outcome]:
+    """Run the public tests in `test_file` against `loaded`, quietly, in this process."""
+    import pytest
+
+    from . import plugin
+
+    override = _Override(loaded, unit)
+    args = [str(test_file), "-q", "-s", "--noconftest", "-p", "no:cacheprovider",
+            "-p", "no:terminal", "--rootdir", str(test_file.parent)]
+    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        pytest.main(args, plugins=[plugin, (override, plugin.OVERRIDE)])
+    finally:
+        if saved is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+    return override.outcomes
+
+
+def _live_definitions(assignment: curriculum.Assignment, folder: Path) -> LoadedNotebook:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - jupyter is a dependency
+        get_ipython = None  # type: ignore[assignment]
+    shell = get_ipython() if get_ipython else None
+    history = shell.user_ns.get("In") if shell is not None else None
+    if history:
+        cells = [Cell(n, src, label=f"In [{n}]") for n, src in enumerate(history) if n and src]
+        return load_cells(cells, name=assignment.notebook, base_dir=folder.resolve())
+    return load_notebook(folder / assignment.notebook)
+
+
+def check(unit: str, folder: str | Path | None = None) -> None:
+    """Run the public tests of `unit` and print what passed; raise CheckFailed otherwise."""
+    try:
+        assignment = curriculum.assignment_of(unit)
+    except KeyError:
+        raise CheckFailed(f"check: there is no unit called {unit!r}") from None
+    where = Path(folder) if folder is not None else Path.cwd()
+    test_file = where / assignment.public_tests
+    if not test_file.exists():
+        raise CheckFailed(f"check: {assignment.public_tests} was not found in {where}; it "
+                          f"comes with the {assignment.id} release, next to the notebook")
+    outcomes = run_public_tests(test_file, _live_definitions(assignment, where), unit)
+    if not outcomes:
+        raise CheckFailed(f"check: no public tests for {unit} in {assignment.public_tests}")
+    failed = [o for o in outcomes if not o.passed]
+    for outcome in outcomes:
+        print(("✓ " if outcome.passed else "✗ ") + outcome.name)
+    if failed:
+        raise CheckFailed("\n\n".join(o.message for o in failed))
+    print(f"{unit}: all {len(outcomes)} public checks passed")
