@@ -169,10 +169,10 @@ def test_inconsistent_files_are_refused(tmp_path, name, array, problem):
     assert info.value.path == str(tmp_path / name)
 
 
-def test_unreadable_entry_is_named(tmp_path):
+def test_gunzipped_name_is_the_fallback_and_is_named_in_errors(tmp_path):
     make_dataset(tmp_path)
     (tmp_path / TEST_IMAGES).unlink()
-    (tmp_path / TEST_IMAGES).mkdir()  # exists, but is no file
+    (tmp_path / TEST_IMAGES).mkdir()  # exists, but is no file, so it is skipped
     (tmp_path / TEST_IMAGES.removesuffix(".gz")).write_bytes(b"")
     with pytest.raises(IDXFormatError, match="too short") as info:
         mnist.load_mnist(data_dir=tmp_path)
