@@ -161,7 +161,6 @@ HINTS: dict[str, str] = {
     "dropout_backward_mask": (
         "Dropout.backward passes the gradient only where forward kept the unit: dout * mask"),
     # general
-    "not_implemented": "replace `raise NotImplementedError()` with your code",
     "object_array": "return an array of numbers (float), not of Python objects",
 }
 

@@ -12,7 +12,6 @@ from typing import Any
 from ..notebook.importer import UnitNotReady
 from ..notebook.loader import LoadedNotebook, describe_exception
 from .expect import CheckFailed, NotImplementedYet
-from .hints import HINTS
 
 
 class StudentUnits:
@@ -40,7 +39,7 @@ def guard(obj: Any, label: str, loaded: LoadedNotebook) -> Any:
 def translate(exc: BaseException, label: str, loaded: LoadedNotebook) -> CheckFailed:
     """The teaching message for an exception raised by student code."""
     if isinstance(exc, NotImplementedError):
-        return NotImplementedYet(f"{label}: not implemented yet", HINTS["not_implemented"])
+        return NotImplementedYet(f"{label}: not implemented yet")
     if isinstance(exc, UnitNotReady):
         return CheckFailed(f"{label}: {exc}")
     hint = None
