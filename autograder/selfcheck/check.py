@@ -54,7 +54,7 @@ def run_public_tests(test_file: Path, loaded: LoadedNotebook,
     from . import plugin
 
     override = _Override(loaded, unit)
-    args = [str(test_file), "-q", "-s", "--noconftest", "-p", "no:cacheprovider",
+    args = [str(test_file), "-s", "--noconftest", "-p", "no:cacheprovider",
             "-p", "no:terminal", "--rootdir", str(test_file.parent)]
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"

@@ -1,0 +1,61 @@
+"""Small tools the hidden checks share: gradient checks and the book's-variant helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..selfcheck import expect
+
+
+def rel_error(x: Any, y: Any) -> float:
+    """CS231n's relative error: max |x - y| / max(1e-8, |x| + |y|)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
+
+
+def numeric_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    """Central differences of f() with respect to the array x, perturbed in place here.
+
+    f takes no argument: it reads x (for instance by sending it to the student's code).
+    """
+    grad = np.zeros_like(x, dtype=float)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        plus = float(f())
+        x[idx] = old - h
+        minus = float(f())
+        x[idx] = old
+        grad[idx] = (plus - minus) / (2 * h)
+    return grad
+
+
+def numeric_gradient_of_output(forward: Callable[[np.ndarray], Any], x: np.ndarray,
+                               dout: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    """d sum(forward(x) * dout) / dx: what a layer's backward(dout) must return."""
+    def objective() -> float:
+        out = forward(x)
+        expect.that(isinstance(out, np.ndarray) and out.shape == dout.shape,
+                    f"forward returned {expect.kind(out)}, expected shape {dout.shape}")
+        return float(np.sum(out * dout))
+
+    return numeric_gradient(objective, x, h)
+
+
+def first_if_tuple(value: Any) -> Any:
+    """The book's repository returns (x, history) from gradient_descent; accept both."""
+    if isinstance(value, tuple) and len(value) == 2:
+        return value[0]
+    return value
+
+
+def expect_gradient(got: Any, want: np.ndarray, *, what: str, hint: str | None = None,
+                    threshold: float = 1e-6, diagnose: Any = None) -> None:
+    """An analytic gradient agrees with `want` to a CS231n relative error below threshold."""
+    expect.array_close(got, want, what=what, rtol=1e-3, atol=1e-6, hint=hint, diagnose=diagnose)
+    error = rel_error(got, want)
+    expect.that(error < threshold, f"{what}: relative error {error:.2e} against the expected "
+                f"gradient (it must be below {threshold:.0e})", hint)

@@ -1,0 +1,254 @@
+"""One submission being graded: its worker in the sandbox, the check in progress, and the
+`student` object the hidden checks use.
+
+A worker that crashes, times out or sends garbage is stopped; the next check starts a
+fresh one from the same notebook, so a crash costs only the checks it interrupted.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ..collect.submissions import Submission
+from ..sandbox.codec import ChannelClosed, ChannelTimeout, ProtocolError
+from ..sandbox.launcher import Sandbox, SandboxError, WorkerProcess
+from ..sandbox.rpc import RemoteError, RemoteFunction, RemoteObject, Unsendable
+from . import reference
+
+LOAD_SECONDS = 30.0
+
+
+class StudentError(Exception):
+    """The student's code raised. `status` is "failed" for an unimplemented or missing
+    unit, "error" otherwise; str() is the teaching message."""
+
+    def __init__(self, label: str, info: dict[str, Any]):
+        self.label, self.info = label, info
+        text = str(info.get("text") or f"{info.get('type')}: {info.get('message', '')}")
+        if info.get("not_implemented"):
+            self.status, message = "failed", f"{label}: not implemented yet"
+        elif info.get("not_ready") or info.get("type") == "LookupError":
+            self.status, message = "failed", f"{label}: {text}"
+        else:
+            self.status, message = "error", f"{label} raised {text}"
+        if info.get("hint"):
+            message += f"\nHint: {info['hint']}"
+        super().__init__(message)
+
+
+class WorkerLost(Exception):
+    """The check could not finish: status "timeout" or "error"."""
+
+    def __init__(self, status: str, message: str):
+        self.status = status
+        super().__init__(message)
+
+
+class Session:
+    """Grades one submission: a worker with its notebook loaded, one check at a time."""
+
+    def __init__(self, sandbox: Sandbox, submission: Submission, budget_seconds: float):
+        self.sandbox, self.submission = sandbox, submission
+        self.assignment_id = submission.assignment_id
+        self.budget_end = time.monotonic() + budget_seconds
+        self.worker: WorkerProcess | None = None
+        self.load_notes: list[str] = []
+        self.reference_calls: list[str] = []
+        self.unit: str | None = None
+        self.check_seconds = 0.0
+        self.outputs: list[str] = []
+
+    # -- worker lifecycle -----------------------------------------------------------
+
+    def _ensure_worker(self) -> WorkerProcess:
+        if self.worker is not None:
+            return self.worker
+        from .. import curriculum
+
+        worker = self.sandbox.spawn()
+        self.worker = worker
+        a = curriculum.get(self.assignment_id)
+        worker.peer.deadline = time.monotonic() + LOAD_SECONDS
+        try:
+            reply = worker.peer.request("load", {
+                "cells": [[c.index, c.source] for c in self.submission.cells or []],
+                "name": a.notebook, "names": list(a.names),
+                "imports": reference.import_table(self.assignment_id),
+            })
+        except (ChannelClosed, ChannelTimeout, ProtocolError, RemoteError) as exc:
+            status = self.lose()
+            raise WorkerLost("error", f"the notebook could not be loaded: {_why(exc, status)}"
+                             ) from None
+        if not self.load_notes:
+            self.load_notes = [str(p) for p in reply.get("problems", [])]
+        return worker
+
+    def lose(self) -> str:
+        """Stop the current worker (after a crash, timeout or protocol error)."""
+        status = ""
+        if self.worker is not None:
+            status = self.worker.stop()
+            self.outputs.append(self.worker.output.text())
+            self.worker = None
+        return status
+
+    def close(self) -> None:
+        self.lose()
+
+    def output(self) -> str:
+        return "".join(self.outputs)
+
+    # -- checks -------------------------------------------------------------------
+
+    def begin_check(self, unit: str, seed: int, seconds: float) -> None:
+        self.unit, self.reference_calls = unit, []
+        remaining = self.budget_end - time.monotonic()
+        if remaining <= 0:
+            raise WorkerLost("timeout", f"{unit}: not run, the submission used up its time "
+                                        f"budget")
+        self.check_seconds = min(seconds, remaining)
+        try:
+            worker = self._ensure_worker()
+        except SandboxError as exc:
+            raise WorkerLost("error", f"the sandbox could not start: {exc}") from None
+        exports = reference.exports_for(self.assignment_id, unit)
+
+        def resolve(name: str) -> Any:
+            if name not in exports:
+                raise LookupError(f"{name} is not available while {unit} is checked")
+            self.reference_calls.append(name)
+            return exports[name]
+
+        worker.peer.reset()
+        worker.peer.resolve_unit = resolve
+        worker.peer.deadline = time.monotonic() + self.check_seconds
+        owner = unit.split(".")[0]
+        self.request("isolate", {"replace": [n for n in exports if ":" not in n and n != owner],
+                                 "seed": seed})
+
+    def end_check(self) -> None:
+        if self.worker is not None:
+            self.worker.peer.deadline = None
+            self.worker.peer.reset()
+
+    def request(self, op: str, meta: dict | None = None, values: dict | None = None) -> dict:
+        return self.guard(lambda: self._ensure_worker().peer.request(op, meta, values))
+
+    def guard(self, action: Any) -> Any:
+        """Run `action` against the worker, turning a lost worker into WorkerLost."""
+        try:
+            return action()
+        except ChannelTimeout:
+            self.lose()
+            raise WorkerLost("timeout", f"{self.unit}: no answer within "
+                                        f"{self.check_seconds:g} s (an endless loop, or much "
+                                        f"too slow)") from None
+        except ChannelClosed:
+            status = self.lose()
+            raise WorkerLost("error", f"{self.unit}: the worker process died during this "
+                                      f"check ({status})") from None
+        except ProtocolError as exc:
+            self.lose()
+            raise WorkerLost("error", f"{self.unit}: the notebook sent data the grader cannot "
+                                      f"read ({exc})") from None
+
+
+def _why(exc: BaseException, status: str) -> str:
+    if isinstance(exc, RemoteError):
+        return str(exc.info.get("text") or exc)
+    if isinstance(exc, ChannelTimeout):
+        return "loading took too long"
+    return f"the worker process died ({status})" if status else str(exc)
+
+
+class Student:
+    """The `student` fixture: the submission's units, called in the sandbox.
+
+    student.softmax(x) calls the student's softmax under unit isolation; a class gives an
+    object whose methods are called remotely too. Errors become StudentError.
+    """
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _Callable(self._session, {"unit": name}, name)
+
+    def write_back(self, value: Any) -> None:
+        """Send back arrays received from the worker after changing them here: the
+        worker's originals are updated in place (e.g. to set a network's params)."""
+        self._session.request("sync", {}, {"value": _unwrap(value)})
+
+    @property
+    def reference_calls(self) -> list[str]:
+        """Reference units the student's code called during this check."""
+        return list(self._session.reference_calls)
+
+
+def _unwrap(value: Any) -> Any:
+    if isinstance(value, StudentObject):
+        return value._sg_target
+    if isinstance(value, (list, tuple)):
+        return type(value)(_unwrap(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _unwrap(v) for k, v in value.items()}
+    return value
+
+
+def _wrap(value: Any, label: str, session: Session) -> Any:
+    if isinstance(value, RemoteObject):
+        return StudentObject(value, session)
+    if isinstance(value, Unsendable):
+        return value
+    return value
+
+
+class _Callable:
+    def __init__(self, session: Session, target: dict, label: str):
+        self._session, self._target, self._label = session, target, label
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        session = self._session
+        peer = session._ensure_worker().peer
+
+        def run() -> Any:
+            try:
+                return peer.call(self._target, tuple(_unwrap(a) for a in args),
+                                 {k: _unwrap(v) for k, v in kwargs.items()})
+            except RemoteError as exc:
+                raise StudentError(self._label, exc.info) from None
+
+        return _wrap(session.guard(run), self._label, session)
+
+
+class StudentObject:
+    """An object of the student's (e.g. their Affine layer), living in the worker."""
+
+    def __init__(self, target: RemoteObject, session: Session):
+        object.__setattr__(self, "_sg_target", target)
+        object.__setattr__(self, "_sg_session", session)
+
+    def __getattr__(self, name: str) -> Any:
+        target, session = self._sg_target, self._sg_session
+        label = f"{target._sg_cls}.{name}"
+
+        def get() -> Any:
+            try:
+                return getattr(target, name)
+            except RemoteError as exc:
+                raise StudentError(label, exc.info) from None
+
+        value = session.guard(get)
+        if isinstance(value, RemoteFunction):
+            return _Callable(session, {"fn": value._sg_rid}, label)
+        return _wrap(value, label, session)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        target, session = self._sg_target, self._sg_session
+        session.guard(lambda: setattr(target, name, _unwrap(value)))
+
+    def __repr__(self) -> str:
+        return f"<student's {self._sg_target._sg_cls} object>"

@@ -1,0 +1,1 @@
+"""The hidden suites: one pytest module per assignment, never released to students."""

@@ -1,0 +1,308 @@
+"""Start sandboxes and workers (the grader's side of the trust boundary).
+
+A `Sandbox` is one bubblewrap container (or, where bubblewrap is unavailable, a plain
+subprocess with the same limits and a warning) holding a zygote; `spawn()` forks a fresh
+worker in it and returns a `WorkerProcess` whose `peer` talks to it.
+
+What the container sees: the Python runtime and system libraries read-only, a private
+/tmp, /proc and /dev of its own, no network, its own pid namespace, and under /kit only
+the student-side part of the kit (notebook loading, the self-check, the worker). Not the
+solutions, not the hidden suites, not the grader, not the submissions: a notebook reaches
+the worker as text through its socket.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .codec import ChannelClosed
+from .rpc import Peer
+
+KIT = Path(__file__).resolve().parents[2]
+# The student-side part of the kit, the only code of ours the sandbox can see.
+KIT_PUBLIC = ("autograder/__init__.py", "autograder/curriculum.py", "autograder/notebook",
+              "autograder/selfcheck", "autograder/sandbox", "dataset")
+NO_BWRAP_WARNING = ("bubblewrap is not available ({reason}): student code ran in a plain "
+                    "subprocess with resource limits and a seccomp filter, but without "
+                    "filesystem or network isolation")
+
+
+@dataclass
+class Limits:
+    memory_bytes: int = 3 * 1024**3
+    cpu_seconds: int = 600
+    file_bytes: int = 64 * 1024**2
+    open_files: int = 256
+    output_bytes: int = 16 * 1024
+
+
+class SandboxError(Exception):
+    """The sandbox could not be started or stopped responding."""
+
+
+class OutputDrain(threading.Thread):
+    """Reads a worker's stdout+stderr, keeping the first `limit` bytes."""
+
+    def __init__(self, fd: int, limit: int):
+        super().__init__(daemon=True)
+        self.fd, self.limit, self.kept, self.dropped = fd, limit, bytearray(), 0
+
+    def run(self) -> None:
+        try:
+            while chunk := os.read(self.fd, 65536):
+                room = self.limit - len(self.kept)
+                self.kept += chunk[:max(room, 0)]
+                self.dropped += max(len(chunk) - max(room, 0), 0)
+        except OSError:
+            pass
+        finally:
+            os.close(self.fd)
+
+    def text(self) -> str:
+        text = self.kept.decode("utf-8", "replace")
+        return text + (f"\n[... {self.dropped} more bytes not kept]" if self.dropped else "")
+
+
+class WorkerProcess:
+    def __init__(self, sandbox: Sandbox, pid: int, sock: socket.socket, output: OutputDrain):
+        self.sandbox, self.pid, self.sock, self.output = sandbox, pid, sock, output
+        self.peer = Peer(sock, trusted=True)
+        self.status: str | None = None
+
+    def stop(self) -> str:
+        """Kill the worker (if alive) and return how it ended."""
+        if self.status is None:
+            self.sock.close()
+            self.status = self.sandbox.stop_worker(self.pid)
+            self.output.join(timeout=1)
+        return self.status
+
+
+def bwrap_available() -> str | None:
+    """The path of the bwrap executable, or None."""
+    return shutil.which("bwrap")
+
+
+def _runtime_paths() -> list[Path]:
+    """Read-only paths the worker needs: the interpreter, its libraries, site-packages."""
+    candidates = {Path(sys.base_prefix), Path(sys.prefix), Path(sys.executable).resolve().parent,
+                  Path(sysconfig.get_paths()["purelib"]), Path(sysconfig.get_paths()["platlib"])}
+    import numpy
+
+    candidates.add(Path(numpy.__file__).resolve().parents[1])
+    for entry in sys.path:
+        path = Path(entry).resolve() if entry else None
+        if path and path.is_dir() and "site-packages" in path.parts:
+            candidates.add(path)
+    paths: list[Path] = []
+    for path in sorted(candidates, key=lambda p: len(p.parts)):
+        if path.exists() and not any(path.is_relative_to(p) for p in paths):
+            paths.append(path)
+    return paths
+
+
+def bwrap_command(bwrap: str, control_fd: int) -> list[str]:
+    cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
+           "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+           "--dir", "/kit", "--chdir", "/tmp"]
+    for top in ("usr", "lib", "lib32", "lib64", "bin", "sbin"):
+        host = Path("/") / top
+        if host.is_symlink():
+            cmd += ["--symlink", os.readlink(host), str(host)]
+        elif host.is_dir():
+            cmd += ["--ro-bind", str(host), str(host)]
+    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime"):
+        if Path(etc).exists():
+            cmd += ["--ro-bind", etc, etc]
+    runtime = _runtime_paths()
+    for path in runtime:
+        cmd += ["--ro-bind", str(path), str(path)]
+    # Hide the kit (solutions, hidden suites, grader) wherever a runtime path happens to
+    # contain it: a repository inside the Python prefix, or a non-editable install.
+    for secret in (KIT, Path(__file__).resolve().parents[1]):
+        if any(secret.is_relative_to(p) for p in runtime):
+            cmd += ["--tmpfs", str(secret)]
+    for rel in KIT_PUBLIC:
+        cmd += ["--ro-bind", str(KIT / rel), f"/kit/{rel}"]
+    return [*cmd, *_python_command(Path("/kit"), control_fd)]
+
+
+def _python_command(kit: Path, control_fd: int) -> list[str]:
+    site = [str(p) for p in sys.path if p and "site-packages" in p]
+    boot = (f"import sys; sys.path[:0] = [{str(kit)!r}]; sys.path += {site!r}; "
+            f"from autograder.sandbox.zygote import main; main({control_fd})")
+    return [sys.executable, "-I", "-S", "-B", "-c", boot]
+
+
+def _environment() -> dict[str, str]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+           "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "MPLBACKEND": "Agg",
+           "TMPDIR": "/tmp"}
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        env[var] = "1"  # parallel workers must not oversubscribe the cores
+    return env
+
+
+class Sandbox:
+    """One container with a zygote; `spawn()` gives a fresh worker."""
+
+    def __init__(self, limits: Limits | None = None, isolation: str = "auto"):
+        if isolation not in ("auto", "bwrap", "none"):
+            raise ValueError("isolation must be auto, bwrap or none")
+        self.limits = limits or Limits()
+        self.isolation = isolation
+        self.mode: str | None = None
+        self.warning: str | None = None
+        self._proc: subprocess.Popen | None = None
+        self._ctrl: socket.socket | None = None
+        self._tmp: tempfile.TemporaryDirectory | None = None
+
+    def start(self) -> Sandbox:
+        bwrap = bwrap_available() if self.isolation != "none" else None
+        if bwrap:
+            try:
+                self._launch(lambda fd: bwrap_command(bwrap, fd), cwd=None)
+                self.mode = "bwrap"
+                return self
+            except SandboxError as exc:
+                if self.isolation == "bwrap":
+                    raise
+                reason = str(exc)
+        else:
+            if self.isolation == "bwrap":
+                raise SandboxError("bubblewrap (bwrap) is not installed")
+            reason = "bwrap not installed" if self.isolation == "auto" else "disabled"
+        self._tmp = tempfile.TemporaryDirectory(prefix="scratchgrad-worker-")
+        env_kit = Path(self._tmp.name) / "kit"
+        for rel in KIT_PUBLIC:  # the same student-side kit view, as a private copy
+            src, dst = KIT / rel, env_kit / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_dir():
+                shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy(src, dst)
+        self._launch(lambda fd: _python_command(env_kit, fd), cwd=self._tmp.name)
+        self.mode = "subprocess"
+        self.warning = NO_BWRAP_WARNING.format(reason=reason)
+        return self
+
+    def _launch(self, command: Callable[[int], list[str]], cwd: str | None) -> None:
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            fd = child.fileno()
+            proc = subprocess.Popen(command(fd), stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    env=_environment(), cwd=cwd, pass_fds=(fd,))
+        finally:
+            child.close()
+        parent.settimeout(30)
+        try:
+            ready = json.loads(parent.recv(4096) or b"{}")
+        except (OSError, ValueError):
+            ready = {}
+        if "ready" not in ready:
+            proc.kill()
+            err = proc.stderr.read().decode(errors="replace").strip().splitlines() if proc.stderr \
+                else []
+            proc.wait()
+            parent.close()
+            raise SandboxError(err[-1] if err else "the sandbox did not start")
+        self._proc, self._ctrl = proc, parent
+        threading.Thread(target=_drain, args=(proc.stderr,), daemon=True).start()
+
+    def _control(self, msg: dict, fds: list[int] | None = None, timeout: float = 30) -> dict:
+        if self._ctrl is None:
+            raise SandboxError("the sandbox is not running")
+        try:
+            self._ctrl.settimeout(timeout)
+            socket.send_fds(self._ctrl, [json.dumps(msg).encode()], fds or [])
+            raw = self._ctrl.recv(65536)
+        except OSError as exc:
+            raise SandboxError(f"the sandbox stopped responding ({exc})") from None
+        if not raw:
+            raise SandboxError("the sandbox exited")
+        reply = json.loads(raw)
+        if not isinstance(reply, dict) or "error" in reply:
+            raise SandboxError(str(reply.get("error") if isinstance(reply, dict) else reply))
+        return reply
+
+    def spawn(self) -> WorkerProcess:
+        """A fresh worker: forked from the zygote, limits and seccomp filter applied."""
+        if self._proc is None or self._proc.poll() is not None:
+            self.close()
+            self.start()
+        ours, theirs = socket.socketpair()
+        out_read, out_write = os.pipe()
+        try:
+            reply = self._control({"op": "spawn", "limits": asdict(self.limits)},
+                                  [theirs.fileno(), out_write])
+        except SandboxError:
+            ours.close()
+            os.close(out_read)
+            raise
+        finally:
+            theirs.close()
+            os.close(out_write)
+        drain = OutputDrain(out_read, self.limits.output_bytes)
+        drain.start()
+        return WorkerProcess(self, int(reply["pid"]), ours, drain)
+
+    def stop_worker(self, pid: int) -> str:
+        try:
+            return str(self._control({"op": "stop", "pid": pid}, timeout=10)["status"])
+        except SandboxError:
+            self.close()  # a zygote that does not answer is replaced on the next spawn
+            return "stopped with its sandbox"
+
+    def close(self) -> None:
+        if self._ctrl is not None:
+            self._ctrl.close()
+            self._ctrl = None
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _drain(stream) -> None:  # type: ignore[no-untyped-def]
+    try:
+        while stream.read(65536):
+            pass
+    except (OSError, ValueError):
+        pass
+
+
+def wait_closed(worker: WorkerProcess, timeout: float = 1.0) -> None:
+    """Give a worker that closed its socket a moment to exit, for its exit status."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            if worker.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"":
+                return
+        except BlockingIOError:
+            time.sleep(0.01)
+        except (OSError, ChannelClosed):
+            return
