@@ -59,3 +59,16 @@ def expect_gradient(got: Any, want: np.ndarray, *, what: str, hint: str | None =
     error = rel_error(got, want)
     expect.that(error < threshold, f"{what}: relative error {error:.2e} against the expected "
                 f"gradient (it must be below {threshold:.0e})", hint)
+
+
+def call_with_hint(fn: Callable[..., Any], *args: Any, hint: str, **kwargs: Any) -> Any:
+    """Call a student's unit; if it raises (other than NotImplementedError), fail the
+    check with `hint`, the classic mistake behind that exception here."""
+    from .session import StudentError
+
+    try:
+        return fn(*args, **kwargs)
+    except StudentError as exc:
+        if exc.status != "error":
+            raise
+        raise expect.CheckFailed(str(exc).split("\nHint:")[0], hint) from None

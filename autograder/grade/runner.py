@@ -36,7 +36,7 @@ def pytest_args(assignment_id: str) -> list[str]:
             "-p", "no:terminal", "-p", "no:warnings", "-p", "no:doctest",
             "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:stepwise",
             "-p", "no:faulthandler", "-p", "no:debugging", "-p", "no:logging",
-            "-p", "no:capture"]
+            "-p", "no:capture", "-p", "no:unraisableexception", "-p", "no:threadexception"]
 
 
 def grade_submission(sandbox: Sandbox, submission: Submission,

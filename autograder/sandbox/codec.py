@@ -81,7 +81,8 @@ def array_from_blob(blob: bytearray, dtype_text: Any, shape_list: Any) -> np.nda
 
 def blob_of(array: np.ndarray) -> tuple[str, list[int], memoryview]:
     """dtype string, shape and a buffer for an ndarray of a plain numeric dtype."""
-    array = np.ascontiguousarray(array)
+    if not array.flags.c_contiguous:  # (np.ascontiguousarray would turn 0-d into 1-d)
+        array = np.ascontiguousarray(array)
     if array.dtype.kind not in _ALLOWED_SIZES or array.dtype.hasobject:
         raise TypeError(f"cannot send an array of dtype {array.dtype}")
     return array.dtype.str, list(array.shape), memoryview(array).cast("B")

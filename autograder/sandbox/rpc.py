@@ -16,8 +16,10 @@ any received array you want to remember: a later message may update it in place.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import types
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -165,23 +167,32 @@ def _set_attr(obj: Any, name: str, value: Any) -> None:
 
 
 class _Snapshot:
-    """What a value looked like, to tell afterwards whether a call changed it."""
+    """What a value looked like, to tell afterwards whether a call changed it.
 
-    def __init__(self, value: Any, depth: int = 0):
+    With contents=False (the grader serving the worker: reference code does not modify
+    its arguments) arrays are not copied; only arrays that were sent on to the worker
+    during the call, whose copies there may have changed, count as changed.
+    """
+
+    def __init__(self, value: Any, contents: bool = True, depth: int = 0):
         self.value = value
         self.copy: Any = None
         self.items: list[tuple[Any, _Snapshot]] | None = None
         if isinstance(value, np.ndarray):
-            self.copy = value.copy()
+            self.copy = value.copy() if contents else None
         elif depth < 8 and isinstance(value, dict):
-            self.items = [(k, _Snapshot(v, depth + 1)) for k, v in value.items()]
+            self.items = [(k, _Snapshot(v, contents, depth + 1)) for k, v in value.items()]
         elif depth < 8 and isinstance(value, list):
-            self.items = [(i, _Snapshot(v, depth + 1)) for i, v in enumerate(value)]
+            self.items = [(i, _Snapshot(v, contents, depth + 1)) for i, v in enumerate(value)]
 
     def changed(self, sent: set[int]) -> bool:
         value = self.value
         if isinstance(value, np.ndarray):
-            if id(value) in sent or value.shape != self.copy.shape:
+            if id(value) in sent:
+                return True
+            if self.copy is None:
+                return False
+            if value.shape != self.copy.shape:
                 return True
             try:
                 return not np.array_equal(value, self.copy, equal_nan=True)
@@ -356,9 +367,10 @@ class Peer:
             for name, value in (values.get("shared") or {}).items():
                 if name in exposed.shared:
                     _set_attr(exposed.obj, name, value)
-            shared_before = {n: _Snapshot(getattr(exposed.obj, n, None)) for n in exposed.shared}
-        snapshots = [_Snapshot(a) for a in args]
-        kw_snapshots = {k: _Snapshot(v) for k, v in kwargs.items()}
+            shared_before = {n: _Snapshot(getattr(exposed.obj, n, None), not self.trusted)
+                             for n in exposed.shared}
+        snapshots = [_Snapshot(a, not self.trusted) for a in args]
+        kw_snapshots = {k: _Snapshot(v, not self.trusted) for k, v in kwargs.items()}
         self._sent_stack.append(set())
         try:
             result = fn(*args, **kwargs)
@@ -433,7 +445,7 @@ class Peer:
         if self.trusted and not callable(v):
             raise TypeError(f"cannot send a {type(v).__name__} to the worker")
         lid = self._new_export(v)
-        if callable(v) and not _is_plain_instance(v):
+        if callable(v) and (self.trusted or not _is_plain_instance(v)):
             return {"$fn": lid, "name": str(getattr(v, "__name__", "function"))[:100]}
         return {"$obj": lid, "cls": type(v).__name__[:100]}
 
@@ -578,10 +590,13 @@ def _same_layout(target: np.ndarray | None, array: np.ndarray) -> bool:
             and target.flags.writeable)
 
 
+_FUNCTION_TYPES = (types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                   types.BuiltinMethodType, functools.partial, np.ufunc, type)
+
+
 def _is_plain_instance(v: Any) -> bool:
     """An object with state that happens to define __call__ is an object, not a function."""
-    return not isinstance(v, type) and hasattr(v, "__dict__") and not hasattr(v, "__code__") \
-        and not hasattr(v, "__func__")
+    return not isinstance(v, _FUNCTION_TYPES)
 
 
 def _check_int(value: Any) -> int:

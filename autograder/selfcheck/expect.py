@@ -7,12 +7,14 @@ the whole message; the pytest plugin prints it without a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
 import numpy as np
 
-Diagnosis = Callable[[Any], "str | None"] | Mapping[str, Any] | None
+# A diagnosis names the classic mistake behind a wrong answer: a function of the answer
+# that returns a hint, or (hint, what that mistake would have returned) pairs.
+Diagnosis = Callable[[Any], "str | None"] | Mapping[str, Any] | Sequence[tuple[str, Any]] | None
 
 
 class CheckFailed(AssertionError):
@@ -65,7 +67,8 @@ def _diagnose(got: Any, diagnose: Diagnosis, default: str | None) -> str | None:
         return default
     if callable(diagnose):
         return diagnose(got) or default
-    for hint, candidate in diagnose.items():
+    pairs = diagnose.items() if isinstance(diagnose, Mapping) else diagnose
+    for hint, candidate in pairs:
         try:
             cand = np.asarray(candidate, dtype=float)
             if np.shape(got) == cand.shape and np.allclose(got, cand, rtol=1e-5, atol=1e-8,

@@ -60,6 +60,9 @@ HINTS: dict[str, str] = {
     "forward_difference": (
         "use the central difference (f(x + h) - f(x - h)) / (2 * h); the forward difference "
         "(f(x + h) - f(x)) / h has an error proportional to h"),
+    "numdiff_tiny_h": (
+        "use h = 1e-4: a tiny h such as 1e-50 is lost in float rounding, so f(x + h) equals "
+        "f(x) and the difference comes out as 0"),
     "numgrad_not_restored": (
         "after evaluating f(x + h) and f(x - h), put the original value back into x[idx]; "
         "numerical_gradient must leave x as it found it"),
@@ -106,6 +109,10 @@ HINTS: dict[str, str] = {
         "params holds W1 (input_size, hidden_size), b1 (hidden_size,), W2 (hidden_size, "
         "output_size), b2 (output_size,): W = weight_init_std * np.random.randn(...), "
         "b = np.zeros(...)"),
+    "twolayer_shared_params": (
+        "create the layers from the arrays in self.params themselves, "
+        "Affine(self.params['W1'], self.params['b1']), not from copies: training changes "
+        "params in place and the layers must see it"),
     "accuracy_labels": (
         "accuracy must accept label indices as well as one-hot t: only take "
         "np.argmax(t, axis=1) when t.ndim != 1"),

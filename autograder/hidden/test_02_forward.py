@@ -1,0 +1,139 @@
+"""Hidden checks for 02_forward."""
+
+import numpy as np
+import pytest
+
+from autograder.selfcheck import expect
+from autograder.selfcheck.hints import HINTS
+
+
+@pytest.mark.unit("step_function")
+def test_step_function_values(student, rng):
+    x = rng.normal(size=12)
+    x[[2, 7]] = 0.0
+    got = student.step_function(x)
+    expect.array_close(got, (x > 0).astype(int), what="step_function(x) with some x == 0",
+                       diagnose={HINTS["step_at_zero"]: (x >= 0).astype(int)})
+
+
+@pytest.mark.unit("step_function")
+def test_step_function_shape_and_dtype(student, rng):
+    x = rng.normal(size=(3, 4, 2))
+    got = student.step_function(x)
+    expect.array_close(got, (x > 0).astype(int), what="step_function(x) for x of shape (3, 4, 2)")
+    expect.that(got.dtype != bool, f"step_function returned {expect.kind(got)}",
+                HINTS["step_bool"])
+
+
+@pytest.mark.unit("sigmoid")
+def test_sigmoid_matches_reference(student, reference, rng):
+    for x in (rng.normal(scale=3, size=7), rng.normal(scale=3, size=(4, 5))):
+        expect.array_close(student.sigmoid(x), reference.sigmoid(x),
+                           what=f"sigmoid(x) for x of shape {x.shape}",
+                           hint=HINTS["sigmoid_formula"])
+
+
+@pytest.mark.unit("sigmoid")
+def test_sigmoid_extreme_inputs(student):
+    x = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
+    with np.errstate(over="ignore"):
+        want = 1 / (1 + np.exp(-x))
+    expect.array_close(student.sigmoid(x), want, what="sigmoid([-1000, -50, 0, 50, 1000])",
+                       nan_hint="np.exp(x) / (1 + np.exp(x)) is inf / inf = nan for large x: "
+                                "use 1 / (1 + np.exp(-x))")
+
+
+@pytest.mark.unit("relu")
+def test_relu_matches_reference(student, reference, rng):
+    x = rng.normal(size=(5, 6))
+    expect.array_close(student.relu(x), reference.relu(x), what="relu(x) for x of shape (5, 6)")
+
+
+@pytest.mark.unit("relu")
+def test_relu_leaves_its_input_alone(student, rng):
+    x = rng.normal(size=(4, 4))
+    before = x.copy()
+    student.relu(x)
+    expect.unchanged(before, x, what="relu", hint=HINTS["relu_in_place"])
+
+
+@pytest.mark.unit("identity_function")
+def test_identity_function_returns_its_input(student, rng):
+    x = rng.normal(size=(3, 2))
+    expect.array_close(student.identity_function(x.copy()), x, what="identity_function(x)")
+
+
+def _global_softmax(x):
+    e = np.exp(x - np.max(x))
+    return e / np.sum(e)
+
+
+@pytest.mark.unit("softmax")
+def test_softmax_one_sample(student, reference, rng):
+    x = rng.normal(scale=2, size=10)
+    expect.array_close(student.softmax(x), reference.softmax(x), what="softmax(x) of one sample")
+
+
+@pytest.mark.unit("softmax")
+def test_softmax_rows_of_a_batch(student, reference, rng):
+    x = rng.normal(scale=2, size=(6, 10))
+    x[1] += 5.0  # rows on different scales expose a max or sum over the whole batch
+    expect.array_close(student.softmax(x), reference.softmax(x),
+                       what="softmax(x) of a batch of shape (6, 10)",
+                       diagnose=[(HINTS["softmax_global"], _global_softmax(x)),
+                                 (HINTS["softmax_global"],
+                                  np.exp(x - x.max(axis=-1, keepdims=True))
+                                  / np.sum(np.exp(x - x.max(axis=-1, keepdims=True))))])
+
+
+@pytest.mark.unit("softmax")
+def test_softmax_large_inputs(student, reference, rng):
+    x = 1000.0 + rng.normal(scale=10, size=(3, 5))
+    expect.array_close(student.softmax(x), reference.softmax(x),
+                       what="softmax(x) for values around 1000",
+                       nan_hint=HINTS["softmax_overflow"])
+
+
+@pytest.mark.unit("softmax")
+def test_softmax_leaves_its_input_alone(student, rng):
+    x = rng.normal(size=(3, 4))
+    before = x.copy()
+    student.softmax(x)
+    expect.unchanged(before, x, what="softmax", hint=HINTS["softmax_in_place"])
+
+
+@pytest.mark.unit("init_network")
+def test_init_network_book_values(student, reference):
+    got, want = student.init_network(), reference.init_network()
+    expect.that(isinstance(got, dict) and sorted(got) == sorted(want),
+                f"init_network(): expected a dict with keys {sorted(want)}, got "
+                f"{expect.show(sorted(got) if isinstance(got, dict) else got)}")
+    for key in want:
+        expect.array_close(got[key], want[key], what=f"init_network()[{key!r}]",
+                           hint=HINTS["init_network_values"])
+
+
+@pytest.mark.unit("forward")
+def test_forward_book_example(student, reference):
+    network = reference.init_network()
+    expect.array_close(student.forward(network, np.array([1.0, 0.5])),
+                       [0.31682707641102981, 0.69627908986442101],
+                       what="forward(init_network(), [1.0, 0.5])",
+                       hint=HINTS["forward_output_activation"])
+
+
+@pytest.mark.unit("forward")
+def test_forward_matches_reference(student, reference, rng):
+    shapes = {"W1": (2, 3), "b1": (3,), "W2": (3, 2), "b2": (2,), "W3": (2, 2), "b3": (2,)}
+    network = {k: rng.normal(size=s) for k, s in shapes.items()}
+    x = rng.normal(size=(5, 2))
+    want = reference.forward(network, x)
+    sig = reference.sigmoid
+    z2 = sig(sig(x @ network["W1"] + network["b1"]) @ network["W2"] + network["b2"])
+    no_bias = sig(sig(x @ network["W1"]) @ network["W2"]) @ network["W3"]
+    expect.array_close(student.forward(network, x), want,
+                       what="forward(network, x) for random weights and a batch of 5",
+                       diagnose=[(HINTS["forward_output_activation"], sig(want)),
+                                 (HINTS["forward_output_activation"],
+                                  reference.softmax(z2 @ network["W3"] + network["b3"])),
+                                 (HINTS["forward_bias"], no_bias)])

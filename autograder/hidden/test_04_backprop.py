@@ -1,0 +1,380 @@
+"""Hidden checks for 04_backprop.
+
+Layer checks use the student's class alone; the network checks run the student's
+TwoLayerNet with the reference layers (unit isolation), so they grade its wiring.
+"""
+
+import numpy as np
+import pytest
+
+from autograder.grade.checks import (
+    call_with_hint,
+    expect_gradient,
+    numeric_gradient,
+    numeric_gradient_of_output,
+)
+from autograder.grade.session import StudentError
+from autograder.selfcheck import expect
+from autograder.selfcheck.hints import HINTS
+
+KEYS = ("W1", "b1", "W2", "b2")
+
+
+@pytest.mark.unit("d_sigmoid")
+def test_d_sigmoid_matches_reference(student, reference, rng):
+    x = rng.normal(scale=2, size=(4, 5))
+    expect.array_close(student.d_sigmoid(x), reference.d_sigmoid(x), what="d_sigmoid(x)",
+                       diagnose=[(HINTS["d_sigmoid_output"], x * (1 - x))])
+
+
+@pytest.mark.unit("d_relu")
+def test_d_relu_values(student, rng):
+    x = rng.normal(size=(3, 6))
+    x[0, 0] = 0.0
+    got = student.d_relu(x)
+    want = (x > 0).astype(float)
+    if isinstance(got, np.ndarray) and got.shape == x.shape:
+        want[0, 0] = got[0, 0] if got[0, 0] in (0, 1) else 0.0  # either value at exactly 0
+    expect.array_close(got, want, what="d_relu(x)", hint=HINTS["d_relu_values"])
+
+
+@pytest.mark.unit("d_mean_squared_error")
+def test_d_mean_squared_error_matches_reference(student, rng):
+    y, t = rng.random((3, 4)), rng.random((3, 4))
+    expect.array_close(student.d_mean_squared_error(y, t), y - t, what="d_mean_squared_error(y, t)",
+                       diagnose=[(HINTS["d_mse_sign"], t - y),
+                                 (HINTS["d_mse_sign"], 2 * (y - t))])
+
+
+@pytest.mark.unit("Relu.forward")
+def test_Relu_forward_matches_reference(student, rng):
+    x = rng.normal(size=(4, 5))
+    expect.array_close(student.Relu().forward(x.copy()), np.maximum(0, x),
+                       what="Relu().forward(x)")
+
+
+@pytest.mark.unit("Relu.forward")
+def test_Relu_forward_leaves_its_input_alone(student, rng):
+    x = rng.normal(size=(3, 4))
+    before = x.copy()
+    student.Relu().forward(x)
+    expect.unchanged(before, x, what="Relu.forward", hint=HINTS["relu_forward_in_place"])
+
+
+@pytest.mark.unit("Relu.backward")
+def test_Relu_backward_masks_the_gradient(student, rng):
+    x, dout = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
+    layer = student.Relu()
+    layer.forward(x.copy())
+    expect.array_close(layer.backward(dout.copy()), dout * (x > 0),
+                       what="Relu.backward(dout) after forward(x)",
+                       diagnose=[(HINTS["relu_backward_mask"], dout)])
+
+
+@pytest.mark.unit("Sigmoid.forward")
+def test_Sigmoid_forward_matches_reference(student, reference, rng):
+    x = rng.normal(scale=2, size=(3, 4))
+    expect.array_close(student.Sigmoid().forward(x.copy()), reference.sigmoid(x),
+                       what="Sigmoid().forward(x)")
+
+
+@pytest.mark.unit("Sigmoid.backward")
+def test_Sigmoid_backward_matches_reference(student, reference, rng):
+    x, dout = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    layer = student.Sigmoid()
+    layer.forward(x.copy())
+    s = reference.sigmoid(x)
+    expect.array_close(layer.backward(dout.copy()), dout * s * (1 - s),
+                       what="Sigmoid.backward(dout) after forward(x)",
+                       diagnose=[(HINTS["sigmoid_backward_formula"], dout * (1 - s)),
+                                 (HINTS["sigmoid_backward_formula"], dout * s)])
+
+
+@pytest.mark.unit("Sigmoid.backward")
+def test_Sigmoid_backward_gradient_check(student, rng):
+    x, dout = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    layer = student.Sigmoid()
+    forward = layer.forward
+    layer.forward(x.copy())
+    analytic = layer.backward(dout.copy())
+    numeric = numeric_gradient_of_output(lambda v: forward(v.copy()), x, dout)
+    expect_gradient(analytic, numeric, threshold=1e-7, hint=HINTS["sigmoid_backward_formula"],
+                    what="Sigmoid.backward against the numerical gradient of your forward")
+
+
+def _affine_data(rng, x_shape=(3, 4)):
+    d = int(np.prod(x_shape[1:]))
+    return rng.normal(size=(d, 5)), rng.normal(size=5), rng.normal(size=x_shape)
+
+
+@pytest.mark.unit("Affine.forward")
+def test_Affine_forward_matches_reference(student, reference, rng):
+    W, b, x = _affine_data(rng)
+    expect.array_close(student.Affine(W.copy(), b.copy()).forward(x.copy()), x @ W + b,
+                       what="Affine(W, b).forward(x)",
+                       diagnose=[(HINTS["affine_forward_bias"], x @ W)])
+
+
+@pytest.mark.unit("Affine.forward")
+def test_Affine_forward_flattens_images(student, rng):
+    W, b, x = _affine_data(rng, (3, 2, 2, 1))
+    got = call_with_hint(student.Affine(W.copy(), b.copy()).forward, x.copy(),
+                         hint=HINTS["affine_flatten"])
+    expect.array_close(got, x.reshape(3, -1) @ W + b,
+                       what="Affine.forward(x) for x of shape (3, 2, 2, 1)",
+                       hint=HINTS["affine_flatten"])
+
+
+@pytest.mark.unit("Affine.backward")
+def test_Affine_backward_dx(student, rng):
+    W, b, x = _affine_data(rng, (3, 2, 2, 1))
+    dout = rng.normal(size=(3, 5))
+    layer = student.Affine(W.copy(), b.copy())
+    try:
+        layer.forward(x.copy())
+    except StudentError:  # a forward that cannot flatten is Affine.forward's mistake alone
+        x = x.reshape(3, -1)
+        layer = student.Affine(W.copy(), b.copy())
+        layer.forward(x.copy())
+    want = (dout @ W.T).reshape(x.shape)
+    flat = dout @ W.T
+    expect.array_close(layer.backward(dout.copy()), want,
+                       what=f"Affine.backward(dout): dx for x of shape {x.shape}",
+                       hint="dx = np.dot(dout, self.W.T)",
+                       diagnose=lambda got: HINTS["affine_dx_reshape"]
+                       if np.shape(got) == flat.shape and x.ndim > 2 else None)
+
+
+@pytest.mark.unit("Affine.backward")
+def test_Affine_backward_dW_db(student, rng):
+    W, b, x = _affine_data(rng)
+    dout = rng.normal(size=(3, 5))
+    layer = student.Affine(W.copy(), b.copy())
+    layer.forward(x.copy())
+    layer.backward(dout.copy())
+    expect.array_close(layer.dW, x.T @ dout, what="Affine.dW after backward",
+                       diagnose=[(HINTS["affine_dw_transposed"], dout.T @ x)])
+    expect.array_close(layer.db, dout.sum(axis=0), what="Affine.db after backward",
+                       diagnose=lambda got: HINTS["affine_db_sum"]
+                       if np.shape(got) != (5,) or np.allclose(got, dout[0]) else None)
+
+
+@pytest.mark.unit("Affine.backward")
+def test_Affine_backward_gradient_check(student, rng):
+    W, b, x = rng.normal(size=(3, 2)), rng.normal(size=2), rng.normal(size=(2, 3))
+    dout = rng.normal(size=(2, 2))
+    layer = student.Affine(W, b)
+    forward = layer.forward
+    layer.forward(x.copy())
+    dx = layer.backward(dout.copy())
+    dW = layer.dW
+    expect_gradient(dx, numeric_gradient_of_output(lambda v: forward(v.copy()), x, dout),
+                    threshold=1e-7, what="Affine.backward's dx against the numerical gradient "
+                                         "of your forward")
+
+    def out_sum() -> float:
+        student.write_back(W)  # the layer holds a copy of W linked to this array
+        return float(np.sum(forward(x.copy()) * dout))
+
+    expect_gradient(dW, numeric_gradient(out_sum, W), threshold=1e-7,
+                    what="Affine.dW against the numerical gradient of your forward",
+                    hint=HINTS["affine_dw_transposed"])
+
+
+def _scores_and_labels(rng):
+    return rng.normal(scale=2, size=(4, 5)), rng.integers(0, 5, size=4)
+
+
+@pytest.mark.unit("SoftmaxWithLoss.forward")
+def test_SoftmaxWithLoss_forward_one_hot(student, reference, rng):
+    x, labels = _scores_and_labels(rng)
+    t = np.eye(5)[labels]
+    want = reference.cross_entropy_error(reference.softmax(x), t)
+    expect.number_close(student.SoftmaxWithLoss().forward(x.copy(), t), want, rtol=1e-4,
+                        what="SoftmaxWithLoss().forward(x, one-hot t)")
+
+
+@pytest.mark.unit("SoftmaxWithLoss.forward")
+def test_SoftmaxWithLoss_forward_labels(student, reference, rng):
+    x, labels = _scores_and_labels(rng)
+    want = reference.cross_entropy_error(reference.softmax(x), labels)
+    got = call_with_hint(student.SoftmaxWithLoss().forward, x.copy(), labels,
+                         hint=HINTS["swl_labels"])
+    expect.number_close(got, want, rtol=1e-4, what="SoftmaxWithLoss().forward(x, labels)")
+
+
+@pytest.mark.unit("SoftmaxWithLoss.backward")
+def test_SoftmaxWithLoss_backward_one_hot(student, reference, rng):
+    x, labels = _scores_and_labels(rng)
+    t = np.eye(5)[labels]
+    layer = student.SoftmaxWithLoss()
+    layer.forward(x.copy(), t)
+    y = reference.softmax(x)
+    expect.array_close(layer.backward(), (y - t) / 4, rtol=1e-4, atol=1e-7,
+                       what="SoftmaxWithLoss.backward() with one-hot t",
+                       diagnose=[(HINTS["swl_divide_by_n"], y - t)])
+
+
+@pytest.mark.unit("SoftmaxWithLoss.backward")
+def test_SoftmaxWithLoss_backward_labels(student, reference, rng):
+    x, labels = _scores_and_labels(rng)
+    layer = student.SoftmaxWithLoss()
+    layer.forward(x.copy(), labels)
+    y = reference.softmax(x)
+    want = (y - np.eye(5)[labels]) / 4
+    got = call_with_hint(layer.backward, hint=HINTS["swl_labels"])
+    expect.array_close(got, want, rtol=1e-4, atol=1e-7,
+                       what="SoftmaxWithLoss.backward() with label indices t",
+                       hint=HINTS["swl_labels"],
+                       diagnose=[(HINTS["swl_divide_by_n"], want * 4)])
+
+
+@pytest.mark.unit("SoftmaxWithLoss.backward")
+def test_SoftmaxWithLoss_backward_gradient_check(student, rng):
+    x, labels = _scores_and_labels(rng)
+    t = np.eye(5)[labels]
+    layer = student.SoftmaxWithLoss()
+    forward = layer.forward
+    layer.forward(x.copy(), t)
+    analytic = layer.backward()
+    numeric = numeric_gradient(lambda: forward(x.copy(), t), x)
+    # 1e-4: the 1e-7 inside the log of cross_entropy_error bends the loss slightly.
+    expect_gradient(analytic, numeric, threshold=1e-4, hint=HINTS["swl_divide_by_n"],
+                    what="SoftmaxWithLoss.backward against the numerical gradient of your loss")
+
+
+def _nets(student, reference, rng, sizes=(4, 5, 3)):
+    """The student's TwoLayerNet and the reference one, with the same random params."""
+    net = student.TwoLayerNet(*sizes)
+    params = call_with_hint(lambda: net.params, hint=HINTS["twolayer_init"])
+    ref = reference.TwoLayerNet(*sizes)
+    for key in KEYS:
+        expect.that(isinstance(params, dict) and key in params
+                    and np.shape(params[key]) == ref.params[key].shape,
+                    f"TwoLayerNet{sizes}.params[{key!r}]: expected shape "
+                    f"{ref.params[key].shape}", HINTS["twolayer_init"])
+        ref.params[key][...] = rng.normal(scale=0.5, size=ref.params[key].shape)
+        params[key][...] = ref.params[key]
+    student.write_back(params)
+    return net, ref
+
+
+@pytest.mark.unit("TwoLayerNet.__init__")
+def test_TwoLayerNet_params_shapes(student):
+    params = student.TwoLayerNet(7, 5, 3).params
+    shapes = {"W1": (7, 5), "b1": (5,), "W2": (5, 3), "b2": (3,)}
+    expect.that(isinstance(params, dict) and sorted(params) == sorted(shapes),
+                f"TwoLayerNet(7, 5, 3).params: expected a dict with keys W1, b1, W2, b2, got "
+                f"{expect.show(sorted(params) if isinstance(params, dict) else params)}",
+                HINTS["twolayer_init"])
+    for key, shape in shapes.items():
+        expect.that(isinstance(params[key], np.ndarray) and params[key].shape == shape
+                    and params[key].dtype.kind == "f",
+                    f"params[{key!r}]: expected a float array of shape {shape}, got "
+                    f"{expect.kind(params[key])}", HINTS["twolayer_init"])
+
+
+@pytest.mark.unit("TwoLayerNet.__init__")
+def test_TwoLayerNet_params_initialisation(student):
+    params = student.TwoLayerNet(300, 200, 10, weight_init_std=0.05).params
+    for key in ("W1", "W2"):
+        w = params[key]
+        expect.that(abs(float(np.std(w)) - 0.05) < 0.005 and abs(float(np.mean(w))) < 0.01,
+                    f"params[{key!r}] of TwoLayerNet(300, 200, 10, weight_init_std=0.05): "
+                    f"expected random values with standard deviation 0.05, got mean "
+                    f"{float(np.mean(w)):.3g} and standard deviation {float(np.std(w)):.3g}",
+                    HINTS["twolayer_init"])
+    for key in ("b1", "b2"):
+        expect.array_close(params[key], np.zeros(params[key].shape), what=f"params[{key!r}]",
+                           hint=HINTS["twolayer_init"])
+
+
+@pytest.mark.unit("TwoLayerNet.predict")
+def test_TwoLayerNet_predict(student, reference, rng):
+    net, ref = _nets(student, reference, rng)
+    x = rng.normal(size=(6, 4))
+    expect.array_close(net.predict(x.copy()), ref.predict(x), what="predict(x)",
+                       hint=HINTS["twolayer_shared_params"],
+                       diagnose=[(HINTS["forward_output_activation"],
+                                  reference.softmax(ref.predict(x)))])
+
+
+@pytest.mark.unit("TwoLayerNet.loss")
+def test_TwoLayerNet_loss(student, reference, rng):
+    net, ref = _nets(student, reference, rng)
+    x, t = rng.normal(size=(6, 4)), rng.integers(0, 3, size=6)
+    expect.number_close(net.loss(x.copy(), t), ref.loss(x, t), rtol=1e-6, what="loss(x, t)")
+
+
+def _accuracy_data(rng, ref):
+    x = rng.normal(size=(40, 4))
+    t = rng.integers(0, 3, size=40)
+    t[:20] = np.argmax(ref.predict(x[:20]), axis=1)  # about half right
+    return x, t
+
+
+@pytest.mark.unit("TwoLayerNet.accuracy")
+def test_TwoLayerNet_accuracy_labels(student, reference, rng):
+    net, ref = _nets(student, reference, rng)
+    x, t = _accuracy_data(rng, ref)
+    got = call_with_hint(net.accuracy, x.copy(), t, hint=HINTS["accuracy_labels"])
+    expect.number_close(got, ref.accuracy(x, t), what="accuracy(x, labels)",
+                        hint=HINTS["accuracy_labels"])
+
+
+@pytest.mark.unit("TwoLayerNet.accuracy")
+def test_TwoLayerNet_accuracy_one_hot(student, reference, rng):
+    net, ref = _nets(student, reference, rng)
+    x, t = _accuracy_data(rng, ref)
+    expect.number_close(net.accuracy(x.copy(), np.eye(3)[t]), ref.accuracy(x, t),
+                        what="accuracy(x, one-hot t)")
+
+
+def _grads(got, what):
+    expect.that(isinstance(got, dict) and all(k in got for k in KEYS),
+                f"{what}: expected a dict with keys W1, b1, W2, b2, got "
+                f"{expect.show(sorted(got) if isinstance(got, dict) else got)}",
+                HINTS["gradient_keys"])
+    return got
+
+
+@pytest.mark.unit("TwoLayerNet.numerical_gradient", seconds=30)
+def test_TwoLayerNet_numerical_gradient(student, reference, rng):
+    net, ref = _nets(student, reference, rng, (3, 4, 2))
+    x, t = rng.normal(size=(3, 3)), rng.integers(0, 2, size=3)
+    got = _grads(net.numerical_gradient(x.copy(), t), "numerical_gradient(x, t)")
+    want = ref.numerical_gradient(x, t)
+    for key in KEYS:
+        expect.array_close(got[key], want[key], rtol=1e-5, atol=1e-7,
+                           what=f"numerical_gradient(x, t)[{key!r}]",
+                           hint="use numerical_gradient(lambda W: self.loss(x, t), "
+                                "self.params[key]) for each key")
+
+
+@pytest.mark.unit("TwoLayerNet.gradient")
+def test_TwoLayerNet_gradient_matches_reference(student, reference, rng):
+    net, ref = _nets(student, reference, rng)
+    x, t = rng.normal(size=(6, 4)), rng.integers(0, 3, size=6)
+    got = _grads(net.gradient(x.copy(), t), "gradient(x, t)")
+    want = ref.gradient(x, t)
+    for key in KEYS:
+        expect_gradient(got[key], want[key], what=f"gradient(x, t)[{key!r}]",
+                        hint=HINTS["gradient_layers_order"])
+
+
+@pytest.mark.unit("TwoLayerNet.gradient", seconds=30)
+def test_TwoLayerNet_gradient_check(student, reference, rng):
+    net, _ = _nets(student, reference, rng, (3, 3, 2))
+    x, t = rng.normal(size=(4, 3)), rng.integers(0, 2, size=4)
+    params = net.params
+    got = _grads(net.gradient(x.copy(), t), "gradient(x, t)")
+    loss = net.loss
+
+    def current_loss() -> float:
+        student.write_back(params)
+        return float(loss(x.copy(), t))
+
+    for key in KEYS:
+        numeric = numeric_gradient(current_loss, params[key])
+        expect_gradient(got[key], numeric, threshold=1e-6, hint=HINTS["gradient_layers_order"],
+                        what=f"gradient(x, t)[{key!r}] against the numerical gradient of loss")

@@ -1,0 +1,160 @@
+"""Hidden checks for 05_training.
+
+`train` gets an instrumented reference network (unit isolation: a wrong TwoLayerNet in
+04_backprop costs nothing here) that records every call the loop makes.
+"""
+
+import functools
+
+import numpy as np
+import pytest
+
+from autograder.grade.session import StudentError
+from autograder.sandbox.rpc import Exposed
+from autograder.selfcheck import expect
+from autograder.selfcheck.hints import HINTS
+
+KEYS = ("W1", "b1", "W2", "b2")
+
+
+class InstrumentedNet:
+    """The reference TwoLayerNet, recording the parameters and gradients of each step."""
+
+    def __init__(self, reference, sizes, rng):
+        self.net = reference.TwoLayerNet(*sizes)
+        for key in KEYS:
+            self.net.params[key][...] = rng.normal(scale=0.01, size=self.net.params[key].shape)
+        self.params = self.net.params
+        self.originals = dict(self.params)
+        self.steps = []  # (params, grads) at every gradient call, copied
+        self.numerical_calls = 0
+
+    def gradient(self, x, t):
+        grads = self.net.gradient(x, t)
+        self.steps.append(({k: v.copy() for k, v in self.params.items()},
+                           {k: np.array(grads[k], copy=True) for k in KEYS}))
+        return grads
+
+    def loss(self, x, t):
+        return self.net.loss(x, t)
+
+    def accuracy(self, x, t):
+        return self.net.accuracy(x, t)
+
+    def predict(self, x):
+        return self.net.predict(x)
+
+    def numerical_gradient(self, x, t):
+        self.numerical_calls += 1
+        raise RuntimeError("network.numerical_gradient is not available to train")
+
+    def exposed(self):
+        return Exposed(self, ("gradient", "loss", "accuracy", "predict", "numerical_gradient"),
+                       ("params",))
+
+
+@functools.lru_cache(maxsize=1)
+def _sample():
+    from dataset.sample import load_sample
+
+    return load_sample(normalize=True)
+
+
+def _tiny_data(rng, n=50, d=6, classes=3):
+    return rng.normal(size=(n, d)), rng.integers(0, classes, size=n)
+
+
+def _train(student, net, x, t, xt, tt, **kwargs):
+    try:
+        return student.train(net.exposed(), x, t, xt, tt, seed=0, **kwargs)
+    except StudentError:
+        expect.that(net.numerical_calls == 0, "train called network.numerical_gradient",
+                    HINTS["train_numerical_gradient"])
+        raise
+
+
+@pytest.mark.unit("train")
+def test_train_uses_backprop(student, reference, rng):
+    net = InstrumentedNet(reference, (6, 5, 3), rng)
+    x, t = _tiny_data(rng)
+    _train(student, net, x, t, x[:10], t[:10], iters_num=3, batch_size=10, learning_rate=0.1)
+    expect.that(net.numerical_calls == 0, "train called network.numerical_gradient",
+                HINTS["train_numerical_gradient"])
+    expect.equal(len(net.steps), 3, what="calls of network.gradient in 3 iterations",
+                 hint="call network.gradient(x_batch, t_batch) once per iteration")
+
+
+@pytest.mark.unit("train")
+def test_train_updates_by_learning_rate_times_gradient(student, reference, rng):
+    net = InstrumentedNet(reference, (6, 5, 3), rng)
+    x, t = _tiny_data(rng)
+    lr = 0.05
+    _train(student, net, x, t, x[:10], t[:10], iters_num=4, batch_size=10, learning_rate=lr)
+    expect.that(len(net.steps) >= 2, f"train called network.gradient {len(net.steps)} times "
+                f"in 4 iterations", "call network.gradient once per iteration")
+    for (before, grads), (after, _) in zip(net.steps, net.steps[1:]):
+        for key in KEYS:
+            step, want = after[key] - before[key], -lr * grads[key]
+            expect.array_close(step, want, rtol=1e-5, atol=1e-12,
+                               what=f"the change of params[{key!r}] in one iteration "
+                                    f"(learning_rate = {lr})",
+                               diagnose=[(HINTS["train_no_update"], np.zeros_like(step)),
+                                         (HINTS["train_sign"], -want)],
+                               hint=HINTS["train_learning_rate"])
+    for key in KEYS:
+        expect.that(net.params[key] is net.originals[key],
+                    f"train replaced network.params[{key!r}] with a new array",
+                    HINTS["train_rebinds_params"])
+
+
+@pytest.mark.unit("train")
+def test_train_history(student, reference, rng):
+    net = InstrumentedNet(reference, (6, 5, 3), rng)
+    x, t = _tiny_data(rng, n=50)
+    history = _train(student, net, x, t, x[:10], t[:10], iters_num=12, batch_size=10,
+                     learning_rate=0.1)  # 5 iterations per epoch
+    expect.that(isinstance(history, dict) and all(
+        k in history for k in ("train_loss", "train_acc", "test_acc")),
+        f"train: expected a dict with train_loss, train_acc and test_acc, got "
+        f"{expect.show(sorted(history) if isinstance(history, dict) else history)}",
+        HINTS["train_history"])
+    losses = history["train_loss"]
+    expect.that(isinstance(losses, (list, np.ndarray)) and len(losses) == 12
+                and all(expect.is_number(v) and np.isfinite(v) for v in losses),
+                f"train_loss after 12 iterations: expected 12 finite numbers, got "
+                f"{expect.show(losses)}", HINTS["train_history"])
+    for key in ("train_acc", "test_acc"):
+        accs = history[key]
+        expect.that(isinstance(accs, (list, np.ndarray)) and len(accs) in (2, 3)
+                    and all(expect.is_number(v) and 0 <= v <= 1 for v in accs),
+                    f"{key} after 12 iterations of 5 per epoch: expected one accuracy per "
+                    f"epoch (3: at i = 0, 5, 10), got {expect.show(accs)}",
+                    HINTS["train_history"])
+
+
+@pytest.mark.unit("train", seconds=30)
+def test_train_loss_falls(student, reference, rng):
+    centres = rng.normal(scale=2.0, size=(3, 20))
+    t = rng.integers(0, 3, size=300)
+    x = centres[t] + rng.normal(size=(300, 20))
+    net = InstrumentedNet(reference, (20, 10, 3), rng)
+    history = _train(student, net, x, t, x[:50], t[:50], iters_num=40, batch_size=20,
+                     learning_rate=0.5)
+    losses = np.asarray(history["train_loss"], dtype=float)
+    expect.that(losses.size == 40 and losses[-5:].mean() < 0.8 * losses[:5].mean(),
+                f"the training loss did not fall: the first 5 iterations averaged "
+                f"{losses[:5].mean():.3g}, the last 5 {losses[-5:].mean():.3g}",
+                HINTS["train_sign"])
+
+
+@pytest.mark.unit("train", seconds=60)
+def test_train_reaches_accuracy_on_the_sample(student, reference, rng):
+    (x, t), (xt, tt) = _sample()
+    net = InstrumentedNet(reference, (784, 50, 10), rng)
+    _train(student, net, x[:2000], t[:2000], xt[:500], tt[:500], iters_num=100,
+           batch_size=100, learning_rate=0.3)
+    accuracy = float(net.accuracy(xt, tt))
+    expect.that(accuracy >= 0.6, f"after 100 iterations (batch 100, learning rate 0.3) on 2000 "
+                f"images of the bundled Fashion-MNIST sample the test accuracy is "
+                f"{accuracy:.3f}; the reference reaches about 0.70 (0.60 needed)",
+                "draw a new random mini-batch every iteration and update every parameter")
