@@ -21,6 +21,60 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from .collect.submissions import SubmissionsError, discover
+    from .grade.engine import Options, count_by_status, grade_class
+    from .report import write_reports
+    from .report.table import grade_table
+
+    if args.course is not None:
+        from .course.grade import grade_course
+
+        return grade_course(args)
+    if args.submissions is None or args.out is None:
+        raise UsageError("grade needs SUBMISSIONS and --out OUT (or --course COURSE)")
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out} exists and is not a folder")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    try:
+        folders = discover(args.submissions, args.assignment)
+    except SubmissionsError as exc:
+        raise UsageError(str(exc)) from None
+    options = Options(isolation=args.isolation)
+    if args.jobs:
+        options.jobs = args.jobs
+    results = grade_class(folders, options, progress=not args.quiet)
+    write_reports(results, args.out, args.format or [])
+    if not args.quiet:
+        print(grade_table(results))
+        counts = count_by_status(results)
+        print(f"\n{len(folders)} students, {len(results)} notebooks, checks: "
+              + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+              + f". Reports in {args.out}/")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .demo import build_class
+
+    with tempfile.TemporaryDirectory(prefix="scratchgrad-demo-") as tmp:
+        submissions = Path(tmp) / "submitted"
+        build_class(submissions)
+        out = args.out or Path(tmp) / "out"
+        print(f"Grading the bundled demo class ({', '.join(sorted(p.name for p in submissions.iterdir()))})"
+              f" against the hidden suites...")
+        grade_args = argparse.Namespace(
+            submissions=submissions, out=out, assignment=None, jobs=args.jobs, format=None,
+            course=None, quiet=False, isolation=args.isolation)
+        code = _grade(grade_args)
+        if args.out is None:
+            print("(run `scratchgrad demo --out DIR` to keep the reports)")
+        return code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scratchgrad",
@@ -34,6 +88,34 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--assignment", action="append", metavar="ID",
                          help="only this assignment (repeatable)")
     release.set_defaults(run=_release)
+
+    grade = commands.add_parser(
+        "grade", help="grade a class of submitted notebooks",
+        description="Grade SUBMISSIONS/<student_id>/<assignment_id>/<notebook>.ipynb with the "
+                    "hidden suites, in a sandbox, and write grades.csv, a JSON record and an "
+                    "HTML feedback page per submission into OUT.")
+    grade.add_argument("submissions", type=Path, nargs="?", metavar="SUBMISSIONS")
+    grade.add_argument("--out", type=Path, metavar="OUT")
+    grade.add_argument("--assignment", action="extend", nargs="+", metavar="ID",
+                       help="only these assignments (default: every one submitted)")
+    grade.add_argument("--jobs", type=int, metavar="N",
+                       help="students graded in parallel (default: the number of cores)")
+    grade.add_argument("--format", action="append", choices=["gradescope"],
+                       help="also write Gradescope's results.json per submission")
+    grade.add_argument("--course", type=Path, metavar="COURSE",
+                       help="grade an nbgrader course's submitted/ folder into its gradebook")
+    grade.add_argument("--student", action="append", metavar="S",
+                       help="with --course: only this student (repeatable)")
+    grade.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
+                       help="sandbox student code with bubblewrap (auto: if available)")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    grade.set_defaults(run=_grade)
+
+    demo = commands.add_parser("demo", help="grade the bundled demo class and print the table")
+    demo.add_argument("--out", type=Path, help="keep the reports in this folder")
+    demo.add_argument("--jobs", type=int, metavar="N")
+    demo.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto")
+    demo.set_defaults(run=_demo)
     return parser
 
 

@@ -25,7 +25,7 @@ SHARED = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_reference(assignment_id: str) -> LoadedNotebook:
     a = curriculum.get(assignment_id)
     loaded = load_notebook(paths.solutions_dir() / a.id / a.notebook,

@@ -24,7 +24,7 @@ class RubricCheck:
     points: float
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def checks(assignment_id: str) -> tuple[RubricCheck, ...]:
     """The checks of an assignment in rubric order."""
     a = curriculum.get(assignment_id)

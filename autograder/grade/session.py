@@ -189,12 +189,10 @@ class Student:
 
 
 def _unwrap(value: Any) -> Any:
+    """The remote object behind a StudentObject. Containers are passed as they are (so
+    that changes the student makes to them come back into the caller's dict or list)."""
     if isinstance(value, StudentObject):
         return value._sg_target
-    if isinstance(value, (list, tuple)):
-        return type(value)(_unwrap(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _unwrap(v) for k, v in value.items()}
     return value
 
 

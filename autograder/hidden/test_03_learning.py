@@ -132,7 +132,7 @@ def test_numerical_gradient_restores_x(student, rng):
 @pytest.mark.unit("numerical_gradient")
 def test_numerical_gradient_changes_x_itself(student, rng):
     weights = rng.normal(size=(2, 2))
-    loss = lambda _: float(np.sum(weights ** 2))  # noqa: E731 - the book's `lambda W: net.loss(x, t)`
+    loss = lambda _: float(np.sum(weights ** 2))
     got = student.numerical_gradient(loss, weights)
     expect.array_close(got, 2 * weights, rtol=1e-6, atol=1e-8,
                        what="numerical_gradient(lambda W: loss(), W) where loss reads W itself",
@@ -145,7 +145,7 @@ def _gd(reference, f, init, lr, steps):
 
 @pytest.mark.unit("gradient_descent")
 def test_gradient_descent_matches_reference(student, reference):
-    f = lambda v: float(v[0] ** 2 + 2 * v[1] ** 2)  # noqa: E731
+    f = lambda v: float(v[0] ** 2 + 2 * v[1] ** 2)
     init = np.array([-3.0, 4.0])
     got = first_if_tuple(student.gradient_descent(f, init.copy(), lr=0.1, step_num=20))
     expect.array_close(got, _gd(reference, f, init, 0.1, 20), rtol=1e-6, atol=1e-9,
@@ -156,7 +156,7 @@ def test_gradient_descent_matches_reference(student, reference):
 
 @pytest.mark.unit("gradient_descent")
 def test_gradient_descent_uses_learning_rate(student, reference):
-    f = lambda v: float(np.sum((v - 1.0) ** 2))  # noqa: E731
+    f = lambda v: float(np.sum((v - 1.0) ** 2))
     init = np.array([0.0, 3.0, -2.0])
     got = first_if_tuple(student.gradient_descent(f, init.copy(), lr=0.05, step_num=10))
     expect.array_close(got, _gd(reference, f, init, 0.05, 10), rtol=1e-6, atol=1e-9,

@@ -106,7 +106,7 @@ class Channel:
         self._settimeout(deadline)
         try:
             self.sock.sendall(b"".join(parts))
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise ChannelTimeout() from None
         except OSError as exc:
             raise ChannelClosed(str(exc)) from None
@@ -161,7 +161,7 @@ class Channel:
                     out[have:have + k] = chunk[:k]
                     if len(chunk) > k:
                         self._buf, self._pos = bytearray(chunk[k:]), 0
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 raise ChannelTimeout() from None
             except OSError as exc:
                 raise ChannelClosed(str(exc)) from None

@@ -280,7 +280,7 @@ class Sandbox:
             self._tmp.cleanup()
             self._tmp = None
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self) -> Sandbox:  # noqa: PYI034 - start() returns self
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -105,7 +105,7 @@ class RemoteObject:
         object.__setattr__(self, "_sg_shared", shared)
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name.startswith("_sg_"):
+        if name.startswith(("__", "_sg_")):
             raise AttributeError(name)
         if self._sg_methods is None:
             return self._sg_peer.request("getattr", {"obj": self._sg_rid, "name": name})["value"]
@@ -149,9 +149,10 @@ def sync_into(original: Any, new: Any) -> None:
         for key, value in new.items():
             if original.get(key) is not value:
                 original[key] = value
-    elif isinstance(original, list) and isinstance(new, list):
-        if len(original) != len(new) or any(a is not b for a, b in zip(original, new)):
-            original[:] = new
+    elif isinstance(original, list) and isinstance(new, list) and (
+        len(original) != len(new) or any(a is not b for a, b in zip(original, new))
+    ):
+        original[:] = new
 
 
 def _set_attr(obj: Any, name: str, value: Any) -> None:
@@ -317,7 +318,7 @@ class Peer:
             reply = {"kind": "ok", "id": rid, "values": self._encode_values(result, out_blobs)}
         except ProtocolError:
             raise
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported to the caller
+        except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt) and self.trusted:
                 raise
             out_blobs = []

@@ -21,6 +21,9 @@ HINTS: dict[str, str] = {
     "step_bool": (
         "return numbers, not True/False: np.array(x > 0, dtype=int)"),
     "sigmoid_formula": "sigmoid(x) = 1 / (1 + exp(-x)); check the sign inside exp",
+    "sigmoid_overflow": (
+        "np.exp(x) / (1 + np.exp(x)) is inf / inf = nan for large x: "
+        "use 1 / (1 + np.exp(-x))"),
     "relu_in_place": (
         "relu changed its input array: x[x < 0] = 0 writes into the caller's array; "
         "use np.maximum(0, x), which makes a new array"),

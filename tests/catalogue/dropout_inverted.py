@@ -1,0 +1,14 @@
+"""Inverted dropout (scale in training, not at test time): not the book's convention."""
+
+import numpy as np
+
+UNIT = "Dropout.forward"
+HINT = "dropout_test_scale"
+REPLACES = "Dropout.forward"
+
+
+def forward(self, x, train_flg=True):
+    if train_flg:
+        self.mask = np.random.rand(*x.shape) > self.dropout_ratio
+        return x * self.mask / (1.0 - self.dropout_ratio)
+    return x

@@ -1,0 +1,10 @@
+"""numerical_diff with the forward difference."""
+
+UNIT = "numerical_diff"
+HINT = "forward_difference"
+REPLACES = "numerical_diff"
+
+
+def numerical_diff(f, x):
+    h = 1e-4
+    return (f(x + h) - f(x)) / h

@@ -1,0 +1,11 @@
+"""Relu.forward zeroing the caller's array."""
+
+UNIT = "Relu.forward"
+HINT = "relu_forward_in_place"
+REPLACES = "Relu.forward"
+
+
+def forward(self, x):
+    self.mask = x <= 0
+    x[self.mask] = 0
+    return x

@@ -1,0 +1,11 @@
+"""step_function with >= 0: gives 1 at exactly 0."""
+
+import numpy as np
+
+UNIT = "step_function"
+HINT = "step_at_zero"
+REPLACES = "step_function"
+
+
+def step_function(x):
+    return np.array(x >= 0, dtype=int)
