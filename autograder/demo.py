@@ -59,6 +59,15 @@ def load_mistake(path: Path) -> Mistake:
                    ast.get_docstring(tree) or "")
 
 
+def definitions(path: Path) -> list[Mistake]:
+    """Every top-level function and class of a file, each replacing its namesake."""
+    source = path.read_text(encoding="utf-8")
+    return [Mistake(f"{path.stem}:{node.name}", None, None, node.name,
+                    ast.get_source_segment(source, node) or "", "")
+            for node in ast.parse(source).body
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+
+
 def catalogue(folder: Path = CATALOGUE) -> list[Mistake]:
     """Every definition file in `folder` (the mistakes, by default)."""
     return [load_mistake(p) for p in sorted(folder.glob("*.py"))]

@@ -88,7 +88,8 @@ def test_softmax_rows_of_a_batch(student, reference, rng):
 @pytest.mark.unit("softmax")
 def test_softmax_large_inputs(student, reference, rng):
     x = 1000.0 + rng.normal(scale=10, size=(3, 5))
-    expect.array_close(student.softmax(x), reference.softmax(x),
+    # float32 inputs near 1000 are only good to about 6e-5, hence rtol=1e-4
+    expect.array_close(student.softmax(x), reference.softmax(x), rtol=1e-4, atol=1e-7,
                        what="softmax(x) for values around 1000",
                        nan_hint=HINTS["softmax_overflow"])
 
