@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .. import curriculum
 from ..collect.submissions import StudentFolder
 from ..sandbox.launcher import Limits, Sandbox
+from .plugin import DEFAULT_CHECK_SECONDS
 from .results import AssignmentResult
 from .runner import DEFAULT_BUDGET_SECONDS, grade_submission, isolate_pytest
 
@@ -21,6 +22,7 @@ class Options:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     isolation: str = "auto"
     budget_seconds: float = DEFAULT_BUDGET_SECONDS
+    check_seconds: float = DEFAULT_CHECK_SECONDS
     limits: Limits = field(default_factory=Limits)
 
 
@@ -41,7 +43,7 @@ def _prepare_process(assignment_ids: Sequence[str]) -> None:
 def grade_student(folder: StudentFolder, options: Options) -> list[AssignmentResult]:
     """Every submission of one student, in a sandbox of their own."""
     with Sandbox(options.limits, options.isolation) as sandbox:
-        return [grade_submission(sandbox, sub, options.budget_seconds)
+        return [grade_submission(sandbox, sub, options.budget_seconds, options.check_seconds)
                 for sub in folder.submissions]
 
 

@@ -38,8 +38,10 @@ def seed_for(assignment_id: str, check: str) -> int:
 
 
 class GradingPlugin:
-    def __init__(self, session: Session, rubric: dict[str, RubricCheck]):
+    def __init__(self, session: Session, rubric: dict[str, RubricCheck],
+                 check_seconds: float = DEFAULT_CHECK_SECONDS):
         self.session = session
+        self.check_seconds = check_seconds
         self.rubric = rubric
         self.results: dict[str, CheckResult] = {}
         self.problems: list[str] = []
@@ -76,7 +78,7 @@ class GradingPlugin:
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         marker = item.get_closest_marker("unit")
-        seconds = float(marker.kwargs.get("seconds", DEFAULT_CHECK_SECONDS))
+        seconds = float(marker.kwargs.get("seconds", self.check_seconds))
         self.session.begin_check(marker.args[0], seed_for(self.session.assignment_id,
                                                           check_id(item)), seconds)
 

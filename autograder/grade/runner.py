@@ -11,7 +11,7 @@ import pytest
 from ..collect.submissions import Submission
 from ..sandbox.launcher import Sandbox
 from . import rubric
-from .plugin import GradingPlugin
+from .plugin import DEFAULT_CHECK_SECONDS, GradingPlugin
 from .results import AssignmentResult, CheckResult
 from .session import Session
 
@@ -40,7 +40,10 @@ def pytest_args(assignment_id: str) -> list[str]:
 
 
 def grade_submission(sandbox: Sandbox, submission: Submission,
-                     budget_seconds: float = DEFAULT_BUDGET_SECONDS) -> AssignmentResult:
+                     budget_seconds: float = DEFAULT_BUDGET_SECONDS,
+                     check_seconds: float = DEFAULT_CHECK_SECONDS) -> AssignmentResult:
+    """Grade one notebook. budget_seconds bounds the whole submission, check_seconds each
+    check that does not set its own limit."""
     started = time.monotonic()
     aid = submission.assignment_id
     result = AssignmentResult(submission.student_id, aid)
@@ -51,7 +54,7 @@ def grade_submission(sandbox: Sandbox, submission: Submission,
         return result
     isolate_pytest()
     session = Session(sandbox, submission, budget_seconds)
-    plugin = GradingPlugin(session, rubric.by_id(aid))
+    plugin = GradingPlugin(session, rubric.by_id(aid), check_seconds)
     try:
         code = pytest.main(pytest_args(aid), plugins=[plugin])
     finally:

@@ -16,7 +16,7 @@ from ..sandbox.launcher import Sandbox, SandboxError, WorkerProcess
 from ..sandbox.rpc import RemoteError, RemoteFunction, RemoteObject, Unsendable
 from . import reference
 
-LOAD_SECONDS = 30.0
+LOAD_SECONDS = 20.0
 
 
 class StudentError(Exception):
@@ -53,6 +53,7 @@ class Session:
         self.assignment_id = submission.assignment_id
         self.budget_end = time.monotonic() + budget_seconds
         self.worker: WorkerProcess | None = None
+        self.load_failure: str | None = None  # loading is deterministic: no second try
         self.load_notes: list[str] = []
         self.reference_calls: list[str] = []
         self.unit: str | None = None
@@ -64,6 +65,8 @@ class Session:
     def _ensure_worker(self) -> WorkerProcess:
         if self.worker is not None:
             return self.worker
+        if self.load_failure is not None:
+            raise WorkerLost("error", self.load_failure)
         from .. import curriculum
 
         worker = self.sandbox.spawn()
@@ -78,8 +81,8 @@ class Session:
             })
         except (ChannelClosed, ChannelTimeout, ProtocolError, RemoteError) as exc:
             status = self.lose()
-            raise WorkerLost("error", f"the notebook could not be loaded: {_why(exc, status)}"
-                             ) from None
+            self.load_failure = f"the notebook could not be loaded: {_why(exc, status)}"
+            raise WorkerLost("error", self.load_failure) from None
         if not self.load_notes:
             self.load_notes = [str(p) for p in reply.get("problems", [])]
         return worker
@@ -230,6 +233,8 @@ class StudentObject:
         object.__setattr__(self, "_sg_session", session)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
         target, session = self._sg_target, self._sg_session
         label = f"{target._sg_cls}.{name}"
 
@@ -237,6 +242,8 @@ class StudentObject:
             try:
                 return getattr(target, name)
             except RemoteError as exc:
+                if exc.info.get("type") == "AttributeError":  # hasattr() and numpy rely on it
+                    raise AttributeError(f"{label} does not exist") from None
                 raise StudentError(label, exc.info) from None
 
         value = session.guard(get)
@@ -250,3 +257,6 @@ class StudentObject:
 
     def __repr__(self) -> str:
         return f"<student's {self._sg_target._sg_cls} object>"
+
+    def __sg_kind__(self) -> str:
+        return f"an object of class {self._sg_target._sg_cls}"

@@ -125,8 +125,10 @@ def test_numerical_gradient_any_shape(student, rng):
 def test_numerical_gradient_restores_x(student, rng):
     x = rng.normal(size=(2, 3))
     before = x.copy()
-    student.numerical_gradient(lambda v: float(np.sum(v ** 2)), x)
+    got = student.numerical_gradient(lambda v: float(np.sum(v ** 2)), x)
     expect.unchanged(before, x, what="numerical_gradient", hint=HINTS["numgrad_not_restored"])
+    expect.array_close(got, 2 * before, rtol=1e-5, atol=1e-7,
+                       what="numerical_gradient(sum(x²), x)")
 
 
 @pytest.mark.unit("numerical_gradient")

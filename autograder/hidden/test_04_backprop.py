@@ -57,8 +57,9 @@ def test_Relu_forward_matches_reference(student, rng):
 def test_Relu_forward_leaves_its_input_alone(student, rng):
     x = rng.normal(size=(3, 4))
     before = x.copy()
-    student.Relu().forward(x)
+    got = student.Relu().forward(x)
     expect.unchanged(before, x, what="Relu.forward", hint=HINTS["relu_forward_in_place"])
+    expect.array_close(got, np.maximum(0, before), what="Relu().forward(x)")
 
 
 @pytest.mark.unit("Relu.backward")
@@ -91,7 +92,7 @@ def test_Sigmoid_backward_matches_reference(student, reference, rng):
 
 
 @pytest.mark.unit("Sigmoid.backward")
-def test_Sigmoid_backward_gradient_check(student, rng):
+def test_Sigmoid_backward_gradient_check(student, reference, rng):
     x, dout = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
     layer = student.Sigmoid()
     forward = layer.forward
@@ -100,6 +101,9 @@ def test_Sigmoid_backward_gradient_check(student, rng):
     numeric = numeric_gradient_of_output(lambda v: forward(v.copy()), x, dout)
     expect_gradient(analytic, numeric, threshold=1e-7, hint=HINTS["sigmoid_backward_formula"],
                     what="Sigmoid.backward against the numerical gradient of your forward")
+    s = reference.sigmoid(x)
+    expect_gradient(analytic, dout * s * (1 - s), what="Sigmoid.backward(dout)",
+                    hint=HINTS["sigmoid_backward_formula"])
 
 
 def _affine_data(rng, x_shape=(3, 4)):
@@ -171,6 +175,7 @@ def test_Affine_backward_gradient_check(student, rng):
     expect_gradient(dx, numeric_gradient_of_output(lambda v: forward(v.copy()), x, dout),
                     threshold=1e-7, what="Affine.backward's dx against the numerical gradient "
                                          "of your forward")
+    expect_gradient(dx, dout @ W.T, what="Affine.backward's dx")
 
     def out_sum() -> float:
         student.write_back(W)  # the layer holds a copy of W linked to this array
@@ -179,6 +184,7 @@ def test_Affine_backward_gradient_check(student, rng):
     expect_gradient(dW, numeric_gradient(out_sum, W), threshold=1e-7,
                     what="Affine.dW against the numerical gradient of your forward",
                     hint=HINTS["affine_dw_transposed"])
+    expect_gradient(dW, x.T @ dout, what="Affine.dW", hint=HINTS["affine_dw_transposed"])
 
 
 def _scores_and_labels(rng):
@@ -230,7 +236,7 @@ def test_SoftmaxWithLoss_backward_labels(student, reference, rng):
 
 
 @pytest.mark.unit("SoftmaxWithLoss.backward")
-def test_SoftmaxWithLoss_backward_gradient_check(student, rng):
+def test_SoftmaxWithLoss_backward_gradient_check(student, reference, rng):
     x, labels = _scores_and_labels(rng)
     t = np.eye(5)[labels]
     layer = student.SoftmaxWithLoss()
@@ -241,6 +247,8 @@ def test_SoftmaxWithLoss_backward_gradient_check(student, rng):
     # 1e-4: the 1e-7 inside the log of cross_entropy_error bends the loss slightly.
     expect_gradient(analytic, numeric, threshold=1e-4, hint=HINTS["swl_divide_by_n"],
                     what="SoftmaxWithLoss.backward against the numerical gradient of your loss")
+    expect_gradient(analytic, (reference.softmax(x) - t) / 4, threshold=1e-4,
+                    what="SoftmaxWithLoss.backward()", hint=HINTS["swl_divide_by_n"])
 
 
 def _nets(student, reference, rng, sizes=(4, 5, 3)):
@@ -365,7 +373,7 @@ def test_TwoLayerNet_gradient_matches_reference(student, reference, rng):
 
 @pytest.mark.unit("TwoLayerNet.gradient", seconds=30)
 def test_TwoLayerNet_gradient_check(student, reference, rng):
-    net, _ = _nets(student, reference, rng, (3, 3, 2))
+    net, ref = _nets(student, reference, rng, (3, 3, 2))
     x, t = rng.normal(size=(4, 3)), rng.integers(0, 2, size=4)
     params = net.params
     got = _grads(call_with_hint(net.gradient, x.copy(), t, hint=HINTS["gradient_layers_order"]),
@@ -376,7 +384,10 @@ def test_TwoLayerNet_gradient_check(student, reference, rng):
         student.write_back(params)
         return float(loss(x.copy(), t))
 
+    want = ref.gradient(x, t)
     for key in KEYS:
         numeric = numeric_gradient(current_loss, params[key])
         expect_gradient(got[key], numeric, threshold=1e-6, hint=HINTS["gradient_layers_order"],
                         what=f"gradient(x, t)[{key!r}] against the numerical gradient of loss")
+        expect_gradient(got[key], want[key], what=f"gradient(x, t)[{key!r}]",
+                        hint=HINTS["gradient_layers_order"])

@@ -27,6 +27,7 @@ class InstrumentedNet:
         self.params = self.net.params
         self.originals = dict(self.params)
         self.steps = []  # (params, grads) at every gradient call, copied
+        self.losses = []  # what loss returned
         self.numerical_calls = 0
 
     def gradient(self, x, t):
@@ -36,7 +37,14 @@ class InstrumentedNet:
         return grads
 
     def loss(self, x, t):
-        return self.net.loss(x, t)
+        value = self.net.loss(x, t)
+        self.losses.append(float(value))
+        return value
+
+    def learned(self):
+        """True when the parameters moved between the first step and now."""
+        return bool(self.steps) and any(
+            not np.array_equal(self.steps[0][0][k], self.params[k]) for k in KEYS)
 
     def accuracy(self, x, t):
         return self.net.accuracy(x, t)
@@ -82,6 +90,8 @@ def test_train_uses_backprop(student, reference, rng):
                 HINTS["train_numerical_gradient"])
     expect.equal(len(net.steps), 3, what="calls of network.gradient in 3 iterations",
                  hint="call network.gradient(x_batch, t_batch) once per iteration")
+    expect.that(net.learned(), "train called network.gradient but never changed the "
+                "parameters", HINTS["train_no_update"])
 
 
 @pytest.mark.unit("train")
@@ -123,6 +133,9 @@ def test_train_history(student, reference, rng):
                 and all(expect.is_number(v) and np.isfinite(v) for v in losses),
                 f"train_loss after 12 iterations: expected 12 finite numbers, got "
                 f"{expect.show(losses)}", HINTS["train_history"])
+    expect.that(net.learned() and all(any(abs(v - w) < 1e-9 for w in net.losses) for v in losses),
+                "train_loss must hold the values network.loss(x_batch, t_batch) returned "
+                "while the network learns", HINTS["train_history"])
     for key in ("train_acc", "test_acc"):
         accs = history[key]
         expect.that(isinstance(accs, (list, np.ndarray)) and len(accs) in (2, 3)

@@ -96,6 +96,8 @@ def test_Dropout_forward_training(student, rng):
     expect.that(isinstance(out, np.ndarray) and out.shape == x.shape,
                 f"Dropout.forward: expected shape {x.shape}, got {expect.kind(out)}")
     kept = out != 0
+    expect.that(not bool(np.all(kept)), "Dropout(0.4).forward in training dropped nothing",
+                HINTS["dropout_mask"])
     expect.that(bool(np.all(out[kept] == x[kept])),
                 "Dropout.forward in training changed the values it kept (the book does not "
                 "rescale them)", HINTS["dropout_test_scale"])
@@ -127,6 +129,9 @@ def test_Dropout_backward_uses_the_mask(student, rng):
     x = _dropout_input(rng)
     layer = student.Dropout(0.5)
     out = layer.forward(x.copy(), train_flg=True)
+    expect.that(isinstance(out, np.ndarray) and out.shape == x.shape and not np.all(out != 0),
+                "Dropout(0.5).forward in training dropped nothing, so backward cannot be "
+                "checked", HINTS["dropout_mask"])
     dout = rng.normal(size=x.shape)
     expect.array_close(layer.backward(dout.copy()), np.where(np.asarray(out) != 0, dout, 0.0),
                        what="Dropout.backward(dout) after a training forward",

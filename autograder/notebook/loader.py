@@ -234,7 +234,9 @@ def _load_cell(cell: Cell, loaded: LoadedNotebook, filename: str) -> None:
         code = compile(ast.Module(body=[stmt], type_ignores=[]), filename, "exec")
         try:
             exec(code, loaded.namespace)  # noqa: S102 - running the notebook is the point
-        except Exception as exc:  # noqa: BLE001 - any failure of student code is reported
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                raise
             if kind == "constant" and isinstance(exc, NameError):
                 # A "constant" that needs an experiment's result is an experiment too.
                 for target in _assigned_names(stmt):

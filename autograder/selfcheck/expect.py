@@ -51,6 +51,9 @@ def show(value: Any) -> str:
 
 
 def kind(value: Any) -> str:
+    describe = getattr(type(value), "__sg_kind__", None)  # a proxy for a student's object
+    if describe is not None:
+        return describe(value)
     if isinstance(value, np.ndarray):
         return f"an ndarray of shape {value.shape} and dtype {value.dtype}"
     if value is None:
