@@ -213,6 +213,19 @@ class _Snapshot:
         return any(value[i] is not snap.value or snap.changed(sent) for i, snap in self.items)
 
 
+class _SharedSnapshot:
+    """The shared attributes of a proxy, to send back those a call changed."""
+
+    def __init__(self, proxy: RemoteObject):
+        self.proxy = proxy
+        self.attrs = {n: _Snapshot(proxy.__dict__.get(n)) for n in proxy._sg_shared}
+
+    def changed(self, sent: set[int]) -> dict[str, Any]:
+        now = self.proxy.__dict__
+        return {n: now.get(n) for n, snap in self.attrs.items()
+                if now.get(n) is not snap.value or snap.changed(sent)}
+
+
 class Peer:
     """One end of the connection. `trusted` marks the grader's end."""
 
@@ -287,6 +300,13 @@ class Peer:
         for name, value in (post.get("kwargs") or {}).items():
             if name in kwargs:
                 sync_into(kwargs[name], value)
+        for index, attrs in (post.get("shared") or {}).items():
+            exposed = args[int(index)] if isinstance(index, str) and index.isdigit() and int(
+                index) < len(args) else None
+            if isinstance(exposed, Exposed) and isinstance(attrs, dict):
+                for name, value in attrs.items():
+                    if name in exposed.shared:
+                        _set_attr(exposed.obj, name, value)
         if holder is not None:
             for name, value in (out.get("shared") or {}).items():
                 if name in holder._sg_shared:
@@ -372,6 +392,10 @@ class Peer:
                              for n in exposed.shared}
         snapshots = [_Snapshot(a, not self.trusted) for a in args]
         kw_snapshots = {k: _Snapshot(v, not self.trusted) for k, v in kwargs.items()}
+        # An object the caller exposed may have its shared attributes changed after its
+        # last method call (the last SGD step), so they travel back with the reply too.
+        proxies = {str(i): _SharedSnapshot(a) for i, a in enumerate(args)
+                   if isinstance(a, RemoteObject) and a._sg_shared}
         self._sent_stack.append(set())
         try:
             result = fn(*args, **kwargs)
@@ -380,6 +404,8 @@ class Peer:
         post = {
             "args": {str(i): s.value for i, s in enumerate(snapshots) if s.changed(sent)},
             "kwargs": {k: s.value for k, s in kw_snapshots.items() if s.changed(sent)},
+            "shared": {i: changed for i, snap in proxies.items()
+                       if (changed := snap.changed(sent))},
         }
         reply: dict[str, Any] = {"value": result, "post": post}
         if exposed is not None:
