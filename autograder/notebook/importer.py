@@ -37,6 +37,10 @@ _TOPICS = {
 class UnitNotReady(RuntimeError):
     """An imported unit cannot be used yet; the message says what to finish first."""
 
+    def _render_traceback_(self) -> list[str]:
+        # In a notebook the message is the whole story: no traceback into the kit.
+        return [f"{type(self).__name__}: {self}"]
+
 
 def set_resolver(resolver: Callable[[str, str], Any] | None) -> None:
     global _resolver

@@ -59,7 +59,8 @@ def run_public_tests(test_file: Path, loaded: LoadedNotebook,
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
-        pytest.main(args, plugins=[plugin, (override, plugin.OVERRIDE)])
+        override.__name__ = plugin.OVERRIDE  # pluggy registers a plugin under its __name__
+        pytest.main(args, plugins=[plugin, override])
     finally:
         if saved is None:
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
@@ -99,5 +100,6 @@ def check(unit: str, folder: str | Path | None = None) -> None:
     for outcome in outcomes:
         print(("✓ " if outcome.passed else "✗ ") + outcome.name)
     if failed:
-        raise CheckFailed("\n\n".join(o.message for o in failed))
+        # several tests of an unfinished unit all say "not implemented yet": say it once
+        raise CheckFailed("\n\n".join(dict.fromkeys(o.message for o in failed)))
     print(f"{unit}: all {len(outcomes)} public checks passed")
