@@ -55,6 +55,17 @@ def _grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _course_init(args: argparse.Namespace) -> int:
+    from .course.init import init_course
+
+    config = init_course(args.course, args.course_id, args.exchange, args.lms)
+    course = config.parent
+    print(f"Created the nbgrader course {course} ({config.name}, source/, gradebook.db).")
+    print(f"Next, in {course}: `nbgrader db student add ID`, `nbgrader generate_assignment "
+          "02_forward`, `nbgrader release_assignment 02_forward`.")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -111,6 +122,20 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--quiet", action="store_true", help="no progress bar and no table")
     grade.set_defaults(run=_grade)
 
+    course = commands.add_parser("course", help="set up an nbgrader course that uses the kit")
+    course_commands = course.add_subparsers(dest="course_command", required=True,
+                                            metavar="COURSE_COMMAND")
+    init = course_commands.add_parser(
+        "init", help="create COURSE: nbgrader_config.py, source/ from solutions/, gradebook.db")
+    init.add_argument("course", type=Path, metavar="COURSE")
+    init.add_argument("--course-id", help="nbgrader's course id (default: COURSE's folder name)")
+    init.add_argument("--exchange", type=Path, metavar="DIR",
+                      help="the exchange folder for release/fetch/submit/collect "
+                           "(default: nbgrader's, /srv/nbgrader/exchange)")
+    init.add_argument("--lms", choices=["canvas", "moodle"], default="canvas",
+                      help="file-name pattern for `nbgrader zip_collect` (default: canvas)")
+    init.set_defaults(run=_course_init)
+
     demo = commands.add_parser("demo", help="grade the bundled demo class and print the table")
     demo.add_argument("--out", type=Path, help="keep the reports in this folder")
     demo.add_argument("--jobs", type=int, metavar="N")
@@ -122,9 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .course.init import CourseError
+
     try:
         return args.run(args)
-    except (UsageError, KeyError, FileNotFoundError) as exc:
+    except (UsageError, CourseError, KeyError, FileNotFoundError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"scratchgrad: error: {message}", file=sys.stderr)
         return 2

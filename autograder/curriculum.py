@@ -94,3 +94,17 @@ def assignment_of(unit: str) -> Assignment:
         if unit in a.units or unit in a.names:
             return a
     raise KeyError(f"unknown unit {unit!r}")
+
+
+def grade_cell_id(unit: str) -> str:
+    """The nbgrader grade_id of the notebook's test cell for `unit`: `check_softmax`,
+    `check_Affine_backward`, `check_TwoLayerNet_init`."""
+    return "check_" + unit.replace(".__init__", ".init").replace(".", "_")
+
+
+def unit_of_grade_cell(grade_id: str) -> str | None:
+    """The unit whose test cell has this grade_id, or None (a manually graded question)."""
+    return _UNIT_BY_CELL.get(grade_id)
+
+
+_UNIT_BY_CELL = {grade_cell_id(u): u for a in ASSIGNMENTS for u in a.units}

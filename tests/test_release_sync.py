@@ -1,9 +1,13 @@
 """The student release is generated from the solutions and gives nothing away."""
 
 import filecmp
+import json
 import re
 
-from autograder import curriculum
+import pytest
+
+from autograder import curriculum, paths
+from autograder.grade import rubric
 from autograder.release import generate_release
 from kit import ASSIGNMENTS, ROOT, SOLUTIONS, notebook_sources, solution_regions
 
@@ -85,3 +89,17 @@ def test_no_hidden_test_text_reaches_the_release():
     released = _released_text()
     leaked = sorted(line for line in secret if line in released)
     assert not leaked, f"hidden test lines in assignments/: {leaked}"
+
+
+@pytest.mark.parametrize("assignment", curriculum.ASSIGNMENTS, ids=lambda a: a.id)
+def test_each_unit_has_one_test_cell_worth_its_rubric_points(assignment):
+    """The gradebook path writes a unit's score into its test cell, so they must agree."""
+    nb = json.loads((paths.solutions_dir() / assignment.id / assignment.notebook).read_text())
+    cells = {}
+    for cell in nb["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade") and cell["cell_type"] == "code":
+            assert meta["grade_id"] not in cells, f"two test cells {meta['grade_id']}"
+            cells[meta["grade_id"]] = float(meta["points"])
+    expected = {curriculum.grade_cell_id(u): p for u, p in rubric.unit_points(assignment.id).items()}
+    assert cells == expected

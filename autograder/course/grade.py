@@ -1,0 +1,74 @@
+"""`scratchgrad grade --course COURSE --assignment ID [--student S]`.
+
+Grades COURSE/submitted/ with the engine (the same as `scratchgrad grade` on that folder),
+keeps the reports in COURSE/scratchgrad/ (or --out), and records every unit's score in
+nbgrader's gradebook and autograded/ notebooks, ready for formgrader, generate_feedback
+and export.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..collect.submissions import StudentFolder, SubmissionsError, discover
+from ..grade.engine import Options, grade_class
+from ..report import write_reports
+from ..report.table import grade_table
+from .gradebook import autograde_into_gradebook
+from .init import CONFIG, CourseError
+
+
+def course_folders(course: Path, assignment_ids: list[str],
+                   students: list[str] | None) -> list[StudentFolder]:
+    """The submissions nbgrader knows of: submitted/<student>/<id>/ folders that exist."""
+    submitted = course / "submitted"
+    if not submitted.is_dir():
+        raise CourseError(f"{submitted} does not exist: run `nbgrader collect` or "
+                          "`nbgrader zip_collect` first")
+    try:
+        folders = discover(submitted, assignment_ids)
+    except SubmissionsError as exc:
+        raise CourseError(str(exc)) from None
+    if students:
+        known = {f.student_id for f in folders}
+        unknown = [s for s in students if s not in known]
+        if unknown:
+            raise CourseError(f"no submitted folder for student {', '.join(unknown)} in "
+                              f"{submitted}")
+        folders = [f for f in folders if f.student_id in students]
+    for folder in folders:
+        folder.submissions = [s for s in folder.submissions
+                              if (submitted / folder.student_id / s.assignment_id).is_dir()]
+    folders = [f for f in folders if f.submissions]
+    if not folders:
+        raise CourseError(f"nobody has submitted {', '.join(assignment_ids)} in {submitted}")
+    return folders
+
+
+def grade_course(args: argparse.Namespace) -> int:
+    course = args.course.resolve()
+    if not (course / CONFIG).is_file():
+        raise CourseError(f"{course} is not a course: no {CONFIG} (see `scratchgrad course init`)")
+    if not (course / "gradebook.db").is_file():
+        raise CourseError(f"{course} has no gradebook.db: run `nbgrader generate_assignment` "
+                          "for the assignment first")
+    if not args.assignment:
+        raise CourseError("grade --course needs --assignment ID")
+    if args.submissions is not None:
+        raise CourseError("give either SUBMISSIONS or --course, not both")
+    folders = course_folders(course, list(dict.fromkeys(args.assignment)), args.student)
+    options = Options(isolation=args.isolation)
+    if args.jobs:
+        options.jobs = args.jobs
+    results = grade_class(folders, options, progress=not args.quiet)
+    out = (args.out or course / "scratchgrad").resolve()
+    write_reports(results, out, args.format or [])
+    for assignment_id in dict.fromkeys(r.assignment for r in results):
+        students = [r.student_id for r in results if r.assignment == assignment_id]
+        autograde_into_gradebook(course, assignment_id, students, out)
+    if not args.quiet:
+        print(grade_table(results))
+        print(f"\nRecorded {len(results)} submissions in {course / 'gradebook.db'}; "
+              f"reports in {out}/. Next: `nbgrader generate_feedback`, `nbgrader export`.")
+    return 0

@@ -1,0 +1,97 @@
+"""`scratchgrad course init COURSE`: a working nbgrader course built from solutions/.
+
+COURSE/nbgrader_config.py, COURSE/source/<id>/ (each solution notebook with its public
+tests) and COURSE/gradebook.db. From then on the instructor uses nbgrader's own commands
+(generate_assignment, release_assignment, collect, zip_collect, generate_feedback, ...);
+only grading goes through `scratchgrad grade --course`, so student code never runs in
+nbgrader's kernel.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .. import curriculum, paths
+from .lms import STUDENT_IDS, ZIP_PATTERNS
+
+CONFIG = "nbgrader_config.py"
+
+
+class CourseError(Exception):
+    """The course folder cannot be used: printed as one line."""
+
+
+def _config_text(course_id: str, exchange: Path | None, lms: str) -> str:
+    lines = [
+        "# nbgrader configuration written by `scratchgrad course init`.",
+        "c = get_config()  # noqa: F821 - nbgrader provides get_config",
+        "",
+        f"c.CourseDirectory.course_id = {course_id!r}",
+        "",
+    ]
+    if exchange is not None:
+        lines += ["# The folder that release_assignment, fetch_assignment, submit and collect share.",
+                  f"c.Exchange.root = {str(exchange)!r}", ""]
+    lines += [
+        f"# `nbgrader zip_collect`: the file names of {lms.capitalize()}'s submissions download.",
+        f"# Student ids in the gradebook must be {STUDENT_IDS[lms]}.",
+        f"c.FileNameCollectorPlugin.named_regexp = {ZIP_PATTERNS[lms]!r}",
+        "",
+        "# `nbgrader export`: one column per graded unit beside nbgrader's own columns.",
+        'c.ExportApp.plugin_class = "autograder.course.export.UnitScoresExportPlugin"',
+        "",
+        "# Grade with `scratchgrad grade --course . --assignment ID`, not `nbgrader autograde`:",
+        "# it runs student code in a sandbox and writes the scores into this gradebook.",
+        "# Late penalties: set c.LateSubmissionPlugin.penalty_method as in any nbgrader course.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def init_course(course: Path, course_id: str | None = None, exchange: Path | None = None,
+                lms: str = "canvas") -> Path:
+    """Create the course folder; return the path of its nbgrader_config.py."""
+    if lms not in ZIP_PATTERNS:
+        raise CourseError(f"unknown LMS {lms!r}; known: {', '.join(ZIP_PATTERNS)}")
+    course = course.resolve()
+    if course.exists() and not course.is_dir():
+        raise CourseError(f"{course} exists and is not a folder")
+    for taken in (CONFIG, "source", "gradebook.db"):
+        if (course / taken).exists():
+            raise CourseError(f"{course / taken} already exists: {course} is already a course")
+    course_id = course_id or course.name
+    if not course_id.replace("_", "").replace("-", "").isalnum():
+        raise CourseError(f"course id {course_id!r} may hold only letters, digits, '-' and '_'")
+    _check_alembic()
+
+    course.mkdir(parents=True, exist_ok=True)
+    solutions = paths.solutions_dir()
+    for a in curriculum.ASSIGNMENTS:
+        target = course / "source" / a.id
+        target.mkdir(parents=True)
+        for name in (a.notebook, a.public_tests):
+            shutil.copy2(solutions / a.id / name, target / name)
+    config = course / CONFIG
+    config.write_text(_config_text(course_id, exchange.resolve() if exchange else None, lms),
+                      encoding="utf-8")
+    _create_gradebook(course, course_id)
+    return config
+
+
+def _check_alembic() -> None:
+    if shutil.which("alembic") is None:
+        import sysconfig
+
+        raise CourseError(
+            "nbgrader needs the `alembic` command to create its gradebook, and it is not on "
+            f"PATH; it is installed with nbgrader in {sysconfig.get_path('scripts')}: "
+            "add that folder to PATH")
+
+
+def _create_gradebook(course: Path, course_id: str) -> None:
+    from nbgrader.api import Gradebook
+
+    # Creating it now surfaces a broken nbgrader set-up here, not at the first release.
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id=course_id):
+        pass

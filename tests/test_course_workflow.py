@@ -1,0 +1,206 @@
+"""The nbgrader course workflow, end to end, with the real nbgrader CLI and no mocks.
+
+Three students (finished, buggy, one notebook missing) get 02_forward through nbgrader's
+exchange (release, fetch, submit, collect) and hand in 03_learning as a Canvas zip
+(zip_collect). `scratchgrad grade --course` grades both into the gradebook; nbgrader then
+generates and releases feedback and exports, and everything must agree with
+`scratchgrad grade` on the same submitted/ folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import curriculum, paths
+from autograder.demo import catalogue, student_notebook
+
+SCRIPTS = sysconfig.get_path("scripts")
+ENV = {**os.environ, "PATH": f"{SCRIPTS}{os.pathsep}{os.environ.get('PATH', '')}"}
+FINISHED, BUGGY, MISSING = "1001", "1002", "1003"
+MISTAKES = {"02_forward": "softmax_overflow", "03_learning": "cee_one_hot_only"}
+
+pytestmark = pytest.mark.skipif(shutil.which("nbgrader", path=ENV["PATH"]) is None,
+                                reason="nbgrader's command line is not installed")
+
+
+def run(*cmd: str, cwd: Path) -> str:
+    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300,
+                          check=False)
+    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout + proc.stderr
+
+
+def scratchgrad(*args: str, cwd: Path) -> str:
+    return run(sys.executable, "-m", "autograder", *args, cwd=cwd)
+
+
+def fill_in(release_nb: Path, assignment_id: str, mistake: str | None) -> None:
+    """What a student does: replace every stub of the fetched notebook with code."""
+    mistakes = [m for m in catalogue() if m.name == mistake]
+    solved = student_notebook(assignment_id, mistakes)["cells"]
+    nb = json.loads(release_nb.read_text(encoding="utf-8"))
+    for cell, answer in zip(nb["cells"], solved, strict=True):
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "code" and "YOUR CODE HERE" in source:
+            cell["source"] = answer["source"]
+    release_nb.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+
+
+def student_work(assignment_id: str, student: str, folder: Path) -> None:
+    a = curriculum.get(assignment_id)
+    nb = folder / a.notebook
+    if student == MISSING:
+        nb.unlink()
+    else:
+        fill_in(nb, assignment_id, MISTAKES[assignment_id] if student == BUGGY else None)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("course")
+    course, exchange = tmp / "dlfs", tmp / "exchange"
+    scratchgrad("course", "init", str(course), "--exchange", str(exchange), cwd=tmp)
+    for student in (FINISHED, BUGGY, MISSING):
+        run("nbgrader", "db", "student", "add", student, "--last-name", f"S{student}",
+            cwd=course)
+
+    # 02_forward through the exchange, as on a JupyterHub.
+    run("nbgrader", "generate_assignment", "02_forward", cwd=course)
+    run("nbgrader", "release_assignment", "02_forward", cwd=course)
+    for student in (FINISHED, BUGGY, MISSING):
+        home = tmp / "home" / student
+        home.mkdir(parents=True)
+        # On a hub each student is a login of their own; here --student says who it is.
+        run("nbgrader", "fetch_assignment", "02_forward", "--course", "dlfs",
+            f"--Exchange.root={exchange}", "--student", student, cwd=home)
+        student_work("02_forward", student, home / "02_forward")
+        run("nbgrader", "submit", "02_forward", "--course", "dlfs",
+            f"--Exchange.root={exchange}", "--student", student, cwd=home)
+    run("nbgrader", "collect", "02_forward", cwd=course)
+
+    # 03_learning handed in on Canvas and downloaded as one zip.
+    run("nbgrader", "generate_assignment", "03_learning", cwd=course)
+    archive = course / "downloaded" / "03_learning" / "archive"
+    archive.mkdir(parents=True)
+    work = tmp / "canvas"
+    shutil.copytree(course / "release" / "03_learning", work)
+    with zipfile.ZipFile(archive / "submissions.zip", "w") as z:
+        for i, student in enumerate((FINISHED, BUGGY), start=1):
+            shutil.copy(course / "release" / "03_learning" / "learning.ipynb", work / "nb.ipynb")
+            student_work("03_learning", student, work)
+            z.write(work / "nb.ipynb", f"student{i}_{student}_77{i}_learning.ipynb")
+    run("nbgrader", "zip_collect", "03_learning", cwd=course)
+
+    scratchgrad("grade", "--course", str(course), "--assignment", "02_forward", "03_learning",
+                "--quiet", cwd=course)
+    return course
+
+
+def exported(course: Path) -> dict[tuple[str, str], dict[str, str]]:
+    run("nbgrader", "export", "--to", "export.csv", cwd=course)
+    with (course / "export.csv").open(encoding="utf-8") as f:
+        return {(row["student_id"], row["assignment"]): row for row in csv.DictReader(f)}
+
+
+def test_export_agrees_with_scratchgrad_grade_on_the_same_folder(course: Path, tmp_path: Path):
+    scratchgrad("grade", str(course / "submitted"), "--out", str(tmp_path / "out"),
+                "--assignment", "02_forward", "03_learning", "--quiet", cwd=tmp_path)
+    with (tmp_path / "out" / "grades.csv").open(encoding="utf-8") as f:
+        direct = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)}
+    rows = exported(course)
+    submitted = [(s, a) for (s, a) in direct if (course / "submitted" / s / a).is_dir()]
+    assert len(submitted) == 5  # the missing student sent no zip for 03_learning
+    for key in submitted:
+        assert float(rows[key]["score"]) == float(direct[key]["score"]), key
+        report = json.loads((tmp_path / "out" / key[0] / f"{key[1]}.json").read_text())
+        per_unit: dict[str, float] = {}
+        for c in report["checks"]:
+            per_unit[c["unit"]] = per_unit.get(c["unit"], 0.0) + c["score"]
+        for unit, score in per_unit.items():  # one column per unit
+            assert float(rows[key][unit]) == score, (key, unit)
+    finished = rows[(FINISHED, "02_forward")]
+    assert float(finished["raw_score"]) == float(direct[(FINISHED, "02_forward")]["max_score"])
+    # the conceptual question stays nbgrader's: in max_score, not yet graded by hand
+    assert float(finished["max_score"]) > float(finished["raw_score"])
+    assert finished["q_nonlinear"] == "0"  # unanswered, so nbgrader gives it 0
+    buggy = rows[(BUGGY, "02_forward")]
+    assert float(buggy["softmax"]) < 4 and float(buggy["sigmoid"]) == 3
+    assert float(rows[(MISSING, "02_forward")]["score"]) == 0
+    assert rows[(MISSING, "03_learning")]["timestamp"] == ""  # no submission at all
+
+
+def test_gradebook_counts_the_submissions_as_graded(course: Path):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in (FINISHED, BUGGY, MISSING):
+            sub = gb.find_submission("02_forward", student)
+            auto = [g for nb in sub.notebooks for g in nb.grades if g.cell.name.startswith("check_")]
+            assert auto and all(g.auto_score is not None for g in auto)
+            assert not any(g.needs_manual_grade for g in auto)
+        # an answered conceptual question waits for formgrader
+        assert (course / "autograded" / BUGGY / "02_forward" / "forward.ipynb").is_file()
+
+
+def test_feedback_has_the_hints_and_nothing_hidden(course: Path, tmp_path: Path):
+    run("nbgrader", "generate_feedback", "02_forward", cwd=course)
+    run("nbgrader", "release_feedback", "02_forward", cwd=course)
+    home = tmp_path / BUGGY
+    home.mkdir()
+    exchange = json.dumps(str(course.parent / "exchange"))
+    (home / "nbgrader_config.py").write_text(f"c = get_config()\nc.Exchange.root = {exchange}\n")
+    run("nbgrader", "fetch_feedback", "02_forward", "--course", "dlfs", "--student", BUGGY,
+        cwd=home)
+    # feedback folders are named by the submission's timestamp
+    stamp = (course / "submitted" / BUGGY / "02_forward" / "timestamp.txt").read_text().strip()
+    page_file = home / "02_forward" / "feedback" / stamp / "forward.html"
+    assert page_file.is_file(), "fetch_feedback brought no feedback"
+    page = page_file.read_text(encoding="utf-8")
+    assert "subtract the row maximum" in page  # the softmax_overflow hint
+    assert "softmax: " in page and "sigmoid: 3 / 3 points" in page
+    hidden = (Path(curriculum.__file__).parent / "hidden" / "test_02_forward.py").read_text()
+    for line in hidden.splitlines():
+        line = line.strip()
+        if len(line) > 30 and not line.startswith(("#", "import", "from", "@")):
+            assert line not in page, line
+    # No line of the reference solution shows unless the student wrote it themselves.
+    own = (course / "submitted" / BUGGY / "02_forward" / "forward.ipynb").read_text()
+    solution = json.loads((paths.solutions_dir() / "02_forward" / "forward.ipynb").read_text())
+    foreign = [line.strip() for cell in solution["cells"]
+               for region in "".join(cell["source"]).split("### BEGIN SOLUTION")[1:]
+               for line in region.split("### END SOLUTION")[0].splitlines()
+               if len(line.strip()) > 15 and json.dumps(line.strip())[1:-1] not in own]
+    assert foreign, "the buggy student's softmax differs from the reference"
+    for line in foreign:
+        assert html.escape(line) not in page and line not in page, line
+
+
+def test_regrading_one_student_and_late_penalties(course: Path):
+    before = exported(course)
+    config = course / "nbgrader_config.py"
+    original = config.read_text()
+    try:
+        config.write_text(original + "c.LateSubmissionPlugin.penalty_method = 'zero'\n")
+        run("nbgrader", "db", "assignment", "add", "02_forward",
+            "--duedate=2000-01-01 00:00:00 UTC", cwd=course)
+        scratchgrad("grade", "--course", str(course), "--assignment", "02_forward",
+                    "--student", BUGGY, "--quiet", cwd=course)
+        after = exported(course)
+    finally:
+        config.write_text(original)
+    late = after[(BUGGY, "02_forward")]
+    assert float(late["raw_score"]) == float(before[(BUGGY, "02_forward")]["raw_score"])
+    assert float(late["score"]) == 0 and float(late["late_submission_penalty"]) > 0
+    # the other students were not touched by the re-grade
+    assert after[(FINISHED, "02_forward")]["score"] == before[(FINISHED, "02_forward")]["score"]
