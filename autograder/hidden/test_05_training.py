@@ -164,10 +164,11 @@ def test_train_loss_falls(student, reference, rng):
 def test_train_reaches_accuracy_on_the_sample(student, reference, rng):
     (x, t), (xt, tt) = _sample()
     net = InstrumentedNet(reference, (784, 50, 10), rng)
+    # batch 50: the per-epoch accuracies then cost 3 passes over x_train, not 5
     _train(student, net, x[:2000], t[:2000], xt[:500], tt[:500], iters_num=100,
-           batch_size=100, learning_rate=0.3)
+           batch_size=50, learning_rate=0.3)
     accuracy = float(net.accuracy(xt, tt))
-    expect.that(accuracy >= 0.6, f"after 100 iterations (batch 100, learning rate 0.3) on 2000 "
+    expect.that(accuracy >= 0.6, f"after 100 iterations (batch 50, learning rate 0.3) on 2000 "
                 f"images of the bundled Fashion-MNIST sample the test accuracy is "
-                f"{accuracy:.3f}; the reference reaches about 0.70 (0.60 needed)",
+                f"{accuracy:.3f}; the reference reaches about 0.69 (0.60 needed)",
                 "draw a new random mini-batch every iteration and update every parameter")
