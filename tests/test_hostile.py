@@ -134,9 +134,10 @@ def graded(tmp_path_factory):
     return grade(root, jobs=2, check_seconds=3.0)
 
 
+@pytest.mark.skipif(not bwrap_available(), reason="skipped: bubblewrap is not installed")
 def test_runs_in_bubblewrap_where_installed(graded):
-    if bwrap_available():
-        assert all(not r.notes for r in graded.values() if r.student_id == "honest")
+    # the fallback to a plain subprocess would put its warning in the notes
+    assert all(not r.notes for r in graded.values() if r.student_id == "honest")
 
 
 def test_the_honest_student_still_gets_full_marks(graded):
