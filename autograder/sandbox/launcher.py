@@ -13,6 +13,7 @@ the worker as text through its socket.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -90,9 +91,22 @@ class WorkerProcess:
         return self.status
 
 
+@functools.cache
 def bwrap_available() -> str | None:
-    """The path of the bwrap executable, or None."""
-    return shutil.which("bwrap")
+    """The path of a bwrap executable that can actually make a sandbox here, or None.
+
+    Installed is not enough: Ubuntu 24.04's AppArmor rule and many containers forbid the
+    unprivileged user namespace bwrap needs, and then the sandbox falls back (with a warning).
+    """
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return None
+    try:
+        probe = subprocess.run([bwrap, "--unshare-all", "--unshare-user", "--ro-bind", "/", "/",
+                                "true"], capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return bwrap if probe.returncode == 0 else None
 
 
 def _runtime_paths() -> list[Path]:
