@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 class UsageError(Exception):
@@ -46,6 +47,7 @@ def _grade(args: argparse.Namespace) -> int:
         options.jobs = args.jobs
     results = grade_class(folders, options, progress=not args.quiet)
     write_reports(results, args.out, args.format or [])
+    warn_if_unsandboxed(results)
     if not args.quiet:
         print(grade_table(results))
         counts = count_by_status(results)
@@ -64,6 +66,16 @@ def _course_init(args: argparse.Namespace) -> int:
     print(f"Next, in {course}: `nbgrader db student add ID`, `nbgrader generate_assignment "
           "02_forward`, `nbgrader release_assignment 02_forward`.")
     return 0
+
+
+def warn_if_unsandboxed(results: Sequence[Any]) -> None:
+    """The fallback warning is in every report; the instructor should see it here too."""
+    from .sandbox.launcher import NO_BWRAP_WARNING
+
+    prefix = NO_BWRAP_WARNING.split("(")[0]
+    notes = {n for r in results for n in r.notes if n.startswith(prefix)}
+    for note in sorted(notes)[:1]:
+        print(f"scratchgrad: warning: {note}", file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace) -> int:

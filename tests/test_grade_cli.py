@@ -118,7 +118,7 @@ def test_regrading_gives_identical_scores(graded, tmp_path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["grade", "/nonexistent/folder", "--out", "OUT"], "is not a folder"),
+    (["grade", "/nonexistent/folder", "--out", "OUT"], "does not exist"),
     (["grade", "EMPTY", "--out", "OUT"], "holds no student folders"),
     (["grade", "NOTEBOOKLESS", "--out", "OUT"], "no notebooks found"),
     (["grade", "NOTEBOOKLESS", "--out", "OUT", "--assignment", "07_cnn"], "unknown assignment"),

@@ -52,6 +52,8 @@ def discover(root: Path, assignment_ids: list[str] | None = None) -> list[Studen
 
     Without assignment_ids, grades every assignment that at least one student submitted.
     """
+    if not root.exists():
+        raise SubmissionsError(f"{root} does not exist")
     if not root.is_dir():
         raise SubmissionsError(f"{root} is not a folder")
     for assignment_id in assignment_ids or []:

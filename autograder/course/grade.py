@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..cli import warn_if_unsandboxed
 from ..collect.submissions import StudentFolder, SubmissionsError, discover
 from ..grade.engine import Options, grade_class
 from ..report import write_reports
@@ -64,6 +65,7 @@ def grade_course(args: argparse.Namespace) -> int:
     results = grade_class(folders, options, progress=not args.quiet)
     out = (args.out or course / "scratchgrad").resolve()
     write_reports(results, out, args.format or [])
+    warn_if_unsandboxed(results)
     for assignment_id in dict.fromkeys(r.assignment for r in results):
         students = [r.student_id for r in results if r.assignment == assignment_id]
         autograde_into_gradebook(course, assignment_id, students, out)
