@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 
 class UsageError(Exception):
@@ -26,7 +25,7 @@ def _grade(args: argparse.Namespace) -> int:
     from .collect.submissions import SubmissionsError, discover
     from .grade.engine import Options, count_by_status, grade_class
     from .report import write_reports
-    from .report.table import grade_table
+    from .report.table import grade_table, warn_if_unsandboxed
 
     if args.course is not None:
         from .course.grade import grade_course
@@ -66,16 +65,6 @@ def _course_init(args: argparse.Namespace) -> int:
     print(f"Next, in {course}: `nbgrader db student add ID`, `nbgrader generate_assignment "
           "02_forward`, `nbgrader release_assignment 02_forward`.")
     return 0
-
-
-def warn_if_unsandboxed(results: Sequence[Any]) -> None:
-    """The fallback warning is in every report; the instructor should see it here too."""
-    from .sandbox.launcher import NO_BWRAP_WARNING
-
-    prefix = NO_BWRAP_WARNING.split("(")[0]
-    notes = {n for r in results for n in r.notes if n.startswith(prefix)}
-    for note in sorted(notes)[:1]:
-        print(f"scratchgrad: warning: {note}", file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace) -> int:

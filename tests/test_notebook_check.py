@@ -84,24 +84,27 @@ def _assert_clean(unit, text):
     assert not leaked, f'check("{unit}") showed {leaked}:\n{text}'
 
 
-@pytest.fixture(scope="module")
-def unfinished_02(tmp_path_factory):
-    """Also: 03 and 04 finished, 02 left as released (for the cross-notebook case)."""
-    folder = copy_release(tmp_path_factory.mktemp("unfinished_02") / "assignments")
-    for a in ("03_learning", "04_backprop"):
+def _release_with_solutions(tmp_path_factory, name, solved):
+    """A copy of the release with the solution notebooks of `solved` saved in place."""
+    folder = copy_release(tmp_path_factory.mktemp(name) / "assignments")
+    for a in solved:
         notebook = curriculum.BY_ID[a].notebook
         shutil.copy(SOLUTIONS / a / notebook, folder / a / notebook)
     return folder
+
+
+@pytest.fixture(scope="module")
+def unfinished_02(tmp_path_factory):
+    """Also: 03 and 04 finished, 02 left as released (for the cross-notebook case)."""
+    return _release_with_solutions(tmp_path_factory, "unfinished_02",
+                                   ("03_learning", "04_backprop"))
 
 
 @pytest.fixture(scope="module")
 def finished_02_03(tmp_path_factory):
     """02 and 03 finished (the solution notebooks saved in place), 04 as released."""
-    folder = copy_release(tmp_path_factory.mktemp("finished_02_03") / "assignments")
-    for a in ("02_forward", "03_learning"):
-        notebook = curriculum.BY_ID[a].notebook
-        shutil.copy(SOLUTIONS / a / notebook, folder / a / notebook)
-    return folder
+    return _release_with_solutions(tmp_path_factory, "finished_02_03",
+                                   ("02_forward", "03_learning"))
 
 
 @pytest.fixture(scope="module")

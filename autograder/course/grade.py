@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import warn_if_unsandboxed
 from ..collect.submissions import StudentFolder, SubmissionsError, discover
 from ..grade.engine import Options, grade_class
 from ..report import write_reports
-from ..report.table import grade_table
+from ..report.table import grade_table, warn_if_unsandboxed
 from .gradebook import autograde_into_gradebook
 from .init import CONFIG, CourseError
 

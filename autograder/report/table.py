@@ -3,6 +3,7 @@ assignment."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from ..grade.results import AssignmentResult
@@ -26,3 +27,13 @@ def grade_table(results: Sequence[AssignmentResult]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)) for row in rows]
     return "\n".join(lines)
+
+
+def warn_if_unsandboxed(results: Sequence[AssignmentResult]) -> None:
+    """The fallback warning is in every report; the instructor should see it here too."""
+    from ..sandbox.launcher import NO_BWRAP_WARNING
+
+    prefix = NO_BWRAP_WARNING.split("(")[0]
+    notes = {n for r in results for n in r.notes if n.startswith(prefix)}
+    for note in sorted(notes)[:1]:
+        print(f"scratchgrad: warning: {note}", file=sys.stderr)

@@ -295,14 +295,14 @@ class Peer:
         if not isinstance(post, dict):
             raise ProtocolError("bad post-state")
         for index, value in (post.get("args") or {}).items():
-            if isinstance(index, str) and index.isdigit() and int(index) < len(args):
-                sync_into(args[int(index)], value)
+            if (i := _arg_index(index, args)) is not None:
+                sync_into(args[i], value)
         for name, value in (post.get("kwargs") or {}).items():
             if name in kwargs:
                 sync_into(kwargs[name], value)
         for index, attrs in (post.get("shared") or {}).items():
-            exposed = args[int(index)] if isinstance(index, str) and index.isdigit() and int(
-                index) < len(args) else None
+            i = _arg_index(index, args)
+            exposed = args[i] if i is not None else None
             if isinstance(exposed, Exposed) and isinstance(attrs, dict):
                 for name, value in attrs.items():
                     if name in exposed.shared:
@@ -610,6 +610,13 @@ class Peer:
         self._copy_rids[id(array)] = lid
         weakref.finalize(array, self._copy_rids.pop, id(array), None)
         return array
+
+
+def _arg_index(index: Any, args: tuple) -> int | None:
+    """The position a post-state entry names ("0", "1", ...), if it is one of args."""
+    if isinstance(index, str) and index.isdigit() and int(index) < len(args):
+        return int(index)
+    return None
 
 
 def _same_layout(target: np.ndarray | None, array: np.ndarray) -> bool:
