@@ -9,16 +9,21 @@ What it measures
     - kit: the reference solutions, loaded with the grader's own loader: `train` from
       solutions/05_training/training.ipynb and `TwoLayerNet` from
       solutions/04_backprop/backprop.ipynb, run inside `blas_threads(1)` as the notebook runs
-      them. Its dtypes are the book's: float32 images against float64 weights, so every matrix
-      product runs in float64 (the line "dtypes" shows what actually flows).
-    - torch: the same network, loop and data in float32 PyTorch, autograd for the gradient,
-      plain SGD. It starts from the kit network's initial weights (cast to float32) and draws
-      the same mini-batches (the same `np.random.default_rng(seed).choice` calls as the kit's
-      `train`). Timed with `torch.set_num_threads(1)` and with torch's default thread count.
+      them. float64 is the book's network as it is (np.random.randn weights); float32 is the
+      same network with its parameters converted to float32 before training.
+    - torch: the same network, loop and data in PyTorch, autograd for the gradient, plain
+      SGD. It starts from the kit network's initial weights and draws the same mini-batches
+      (the same `np.random.default_rng(seed).choice` calls as the kit's `train`). Timed with
+      `torch.set_num_threads(1)`, and in float32 also with torch's default thread count.
+
+    Each precision is compared with the same precision: "at equal accuracy" means the same
+    arithmetic. In float64 both sides compute the same numbers, so their final accuracies
+    agree to the last digit; float32 rounds differently along the way (a few thousandths of
+    accuracy either way, like a different seed). The ratio is kit wall time / torch wall time
+    at one thread each, per precision; the target is <= 0.8.
 
     Only the loop is timed (data loading, notebook loading and tensor conversion are not).
     Each side's final test accuracy is measured after the last iteration, outside the timing.
-    The ratio is kit wall time / torch wall time at one thread each; the target is <= 0.8.
 
 How to run
     python benchmarks/bench_training.py [--iters N] [--data sample|fashion] [--seed S]
@@ -94,19 +99,35 @@ def blas_thread_count() -> str:
     return ", ".join(f"{lib['num_threads']} ({lib['internal_api']})" for lib in libs) or "?"
 
 
-def new_kit_network(seed: int) -> Any:
-    """The reference TwoLayerNet 784-50-10, initialised from np.random.seed(seed) as the book."""
+def new_kit_network(seed: int, dtype: type[np.floating] = np.float64) -> Any:
+    """The reference TwoLayerNet 784-50-10, initialised from np.random.seed(seed) as the book.
+
+    dtype float32 converts the parameters after the book's initialisation (so both precisions
+    start from the same weights) and points the layers at the converted arrays: the reference
+    layers hold references to the arrays in `params`, which in-place SGD relies on.
+    """
     two_layer_net = load_reference("04_backprop").namespace["TwoLayerNet"]
     np.random.seed(seed)
-    return two_layer_net(input_size=784, hidden_size=HIDDEN_SIZE, output_size=10,
-                         weight_init_std=WEIGHT_INIT_STD)
+    network = two_layer_net(input_size=784, hidden_size=HIDDEN_SIZE, output_size=10,
+                            weight_init_std=WEIGHT_INIT_STD)
+    if np.dtype(dtype) != network.params["W1"].dtype:
+        converted = {id(value): value.astype(dtype) for value in network.params.values()}
+        for key, value in network.params.items():
+            network.params[key] = converted[id(value)]
+        for layer in network.layers.values():
+            for name, value in vars(layer).items():
+                if id(value) in converted:
+                    setattr(layer, name, converted[id(value)])
+        assert network.layers["Affine1"].W is network.params["W1"]
+    return network
 
 
-def time_kit(data: Data, iters: int, seed: int, threads: int | None) -> Timing:
+def time_kit(data: Data, iters: int, seed: int, threads: int | None,
+             dtype: type[np.floating] = np.float64) -> Timing:
     """Run the reference `train`; threads=None leaves BLAS at its default thread count."""
     train: Callable[..., dict[str, list[float]]] = load_reference("05_training").namespace["train"]
     x_train, t_train, x_test, t_test = data
-    network = new_kit_network(seed)
+    network = new_kit_network(seed, dtype)
 
     def run() -> tuple[float, dict[str, list[float]], str]:
         used = blas_thread_count()
@@ -123,7 +144,7 @@ def time_kit(data: Data, iters: int, seed: int, threads: int | None) -> Timing:
             seconds, history, used = run()
         label = f"{used} blas_threads"
     accuracy = float(network.accuracy(x_test, t_test))
-    return Timing("kit (numpy reference)", label, seconds, iters, accuracy,
+    return Timing(f"kit {np.dtype(dtype).name}", label, seconds, iters, accuracy,
                   len(history["test_acc"]))
 
 
@@ -203,46 +224,57 @@ def main(argv: list[str] | None = None) -> None:
     name, data = load_data(args.data)
     x_train, _, x_test, _ = data
     probe = new_kit_network(args.seed)
-    scores = probe.predict(x_train[:2])
-    print(f"data: {name}, {x_train.shape[0]} train / {x_test.shape[0]} test images; "
-          f"TwoLayerNet 784-{HIDDEN_SIZE}-10, {args.iters} iterations, batch {BATCH_SIZE}, "
-          f"lr {LEARNING_RATE}, weight_init_std {WEIGHT_INIT_STD}, seed {args.seed}")
-    print(f"dtypes: kit x {x_train.dtype}, params {probe.params['W1'].dtype}, "
-          f"activations and scores {scores.dtype}; torch float32 throughout")
+    print(f"data: {name}, {x_train.shape[0]} train / {x_test.shape[0]} test images "
+          f"({x_train.dtype}); TwoLayerNet 784-{HIDDEN_SIZE}-10, {args.iters} iterations, "
+          f"batch {BATCH_SIZE}, lr {LEARNING_RATE}, weight_init_std {WEIGHT_INIT_STD}, "
+          f"seed {args.seed}")
     initial = {key: value.copy() for key, value in probe.params.items()}
 
-    kit_runs: list[Callable[[], Timing]] = [
-        functools.partial(time_kit, data, args.iters, args.seed, threads)
-        for threads in ((1, None) if args.kit_default_blas else (1,))]
     torch = import_torch()
-    torch_threads: list[int] = []  # 1, then torch's default when that is not 1
     if torch is None:
         print("skipped PyTorch: not installed (pip install torch)")
-    else:
-        torch_threads = list(dict.fromkeys((1, torch.get_num_threads())))
-    torch_runs: list[Callable[[], Timing]] = [
-        functools.partial(time_torch, data, initial, args.iters, args.seed, threads)
-        for threads in torch_threads]
+    # (label, run) per configuration; the kit first, then its PyTorch counterpart.
+    configs: list[tuple[str, Callable[[], Timing]]] = []
+    for dtype in (np.float64, np.float32):
+        name_ = np.dtype(dtype).name
+        configs.append((f"kit {name_}", functools.partial(
+            time_kit, data, args.iters, args.seed, 1, dtype)))
+        if torch is not None:
+            configs.append((f"torch {name_}", functools.partial(
+                time_torch, data, initial, args.iters, args.seed, 1, dtype)))
+    if args.kit_default_blas:
+        configs.append(("kit default BLAS", functools.partial(
+            time_kit, data, args.iters, args.seed, None)))
+    if torch is not None and torch.get_num_threads() != 1:
+        default_threads = torch.get_num_threads()
+        configs.append(("torch default threads", functools.partial(
+            time_torch, data, initial, args.iters, args.seed, default_threads)))
 
     # Every configuration runs --repeat times, interleaved so that a slow spell of the machine
     # hits all of them alike; the table keeps the fastest run of each.
-    rounds = [[run() for run in kit_runs + torch_runs] for _ in range(args.repeat)]
-    rows = [min(timings, key=lambda timing: timing.seconds) for timings in zip(*rounds)]
+    rounds = [[run() for _, run in configs] for _ in range(args.repeat)]
+    rows = {label: min(timings, key=lambda timing: timing.seconds)
+            for (label, _), timings in zip(configs, zip(*rounds))}
     if torch is not None:
-        torch.set_num_threads(torch_threads[-1])
+        torch.set_num_threads(default_threads if "torch default threads" in rows else 1)
 
     versions = f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "")
-    print(f"{versions}; accuracy evaluations in the loop: {rows[0].epochs}; "
+    print(f"{versions}; accuracy evaluations in the loop: {rows['kit float64'].epochs}; "
           f"best of {args.repeat} run(s) each")
-    print_table(rows)
-    if torch_threads:
-        kit, torch_rows = rows[0], rows[len(kit_runs):]
-        ratio = kit.seconds / torch_rows[0].seconds
-        print(f"ratio kit / torch, 1 thread each: {ratio:.2f} "
-              f"(target <= {TARGET_RATIO}: {'met' if ratio <= TARGET_RATIO else 'NOT met'})")
-        if len(torch_rows) > 1:
-            print(f"ratio kit (1 BLAS thread) / torch ({torch_threads[-1]} threads, its "
-                  f"default): {kit.seconds / torch_rows[-1].seconds:.2f}")
+    print_table(list(rows.values()))
+    if torch is None:
+        return
+    for precision in ("float64", "float32"):
+        kit, other = rows[f"kit {precision}"], rows[f"torch {precision}"]
+        ratio = kit.seconds / other.seconds
+        print(f"ratio kit / torch, {precision}, 1 thread each: {ratio:.2f} "
+              f"(target <= {TARGET_RATIO}: {'met' if ratio <= TARGET_RATIO else 'NOT met'}); "
+              f"test accuracy {kit.test_acc:.4f} vs {other.test_acc:.4f}")
+    if "torch default threads" in rows:
+        print(f"ratio kit float32 (1 BLAS thread) / torch float32 ({default_threads} threads, "
+              f"its default): "
+              f"{rows['kit float32'].seconds / rows['torch default threads'].seconds:.2f}")
+
 
 if __name__ == "__main__":
     main()
