@@ -30,9 +30,11 @@ def _prepare_process(assignment_ids: Sequence[str]) -> None:
     """Per grading process: a clean pytest, one BLAS thread, references loaded once."""
     from threadpoolctl import threadpool_limits
 
+    from ..sandbox.heap import reuse_freed_memory
     from . import reference
 
     isolate_pytest()
+    reuse_freed_memory()
     threadpool_limits(1)  # jobs run side by side; small matrices gain nothing from threads
     for aid in assignment_ids:
         reference.load_reference(aid)

@@ -32,7 +32,7 @@ def isolate_pytest() -> None:
 
 def pytest_args(assignment_id: str) -> list[str]:
     return [str(HIDDEN / f"test_{assignment_id}.py"), "-c", str(HIDDEN / "pytest.ini"),
-            "--rootdir", str(HIDDEN), "--noconftest", "-p", "no:cacheprovider",
+            "--rootdir", str(HIDDEN), "--noconftest", "--assert=plain", "-p", "no:cacheprovider",
             "-p", "no:terminal", "-p", "no:warnings", "-p", "no:doctest",
             "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:stepwise",
             "-p", "no:faulthandler", "-p", "no:debugging", "-p", "no:logging",

@@ -20,10 +20,21 @@ KEYS = ("W1", "b1", "W2", "b2")
 class InstrumentedNet:
     """The reference TwoLayerNet, recording the parameters and gradients of each step."""
 
-    def __init__(self, reference, sizes, rng):
+    def __init__(self, reference, sizes, rng, dtype=np.float64):
         self.net = reference.TwoLayerNet(*sizes)
+        layers = list(self.net.layers.values())
         for key in KEYS:
-            self.net.params[key][...] = rng.normal(scale=0.01, size=self.net.params[key].shape)
+            old = self.net.params[key]
+            new = rng.normal(scale=0.01, size=old.shape).astype(dtype)
+            if new.dtype == old.dtype:
+                old[...] = new
+                continue
+            # The reference layers hold the very arrays of params: point them at the new ones.
+            self.net.params[key] = new
+            for layer in layers:
+                for name, value in list(vars(layer).items()):
+                    if value is old:
+                        setattr(layer, name, new)
         self.params = self.net.params
         self.originals = dict(self.params)
         self.steps = []  # (params, grads) at every gradient call, copied
@@ -163,8 +174,11 @@ def test_train_loss_falls(student, reference, rng):
 @pytest.mark.unit("train", seconds=60)
 def test_train_reaches_accuracy_on_the_sample(student, reference, rng):
     (x, t), (xt, tt) = _sample()
-    net = InstrumentedNet(reference, (784, 50, 10), rng)
-    # batch 50: the per-epoch accuracies then cost 3 passes over x_train, not 5
+    # float32 like the images: half the bytes of float64 cross the sandbox boundary at each
+    # step (the weights one way, the gradients the other), and a train that converts the
+    # images to the weights' dtype keeps them float32. Batch 50: the per-epoch accuracies
+    # then cost 3 passes over x_train, not 5.
+    net = InstrumentedNet(reference, (784, 50, 10), rng, dtype=np.float32)
     _train(student, net, x[:2000], t[:2000], xt[:500], tt[:500], iters_num=100,
            batch_size=50, learning_rate=0.3)
     accuracy = float(net.accuracy(xt, tt))

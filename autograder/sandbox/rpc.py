@@ -288,8 +288,13 @@ class Peer:
              ) -> Any:
         values: dict[str, Any] = {"args": list(args), "kwargs": dict(kwargs)}
         if holder is not None:
-            values["shared"] = {n: object.__getattribute__(holder, n) for n in holder._sg_shared
-                                if n in holder.__dict__}
+            # Only what changed since the last sync travels: a training loop calls
+            # gradient and loss once per step, but changes the weights only in between.
+            synced = holder.__dict__.get("_sg_synced", {})
+            values["shared"] = {
+                n: holder.__dict__[n] for n in holder._sg_shared if n in holder.__dict__
+                and (n not in synced or holder.__dict__[n] is not synced[n].value
+                     or synced[n].changed(set()))}
         out = self.request("call", {"target": target}, values)
         post = out.get("post") or {}
         if not isinstance(post, dict):
@@ -311,6 +316,9 @@ class Peer:
             for name, value in (out.get("shared") or {}).items():
                 if name in holder._sg_shared:
                     _set_attr(holder, name, value)
+            object.__setattr__(holder, "_sg_synced", {
+                n: _Snapshot(holder.__dict__[n]) for n in holder._sg_shared
+                if n in holder.__dict__})
         return out.get("value")
 
     def serve_forever(self) -> None:

@@ -91,7 +91,9 @@ def main(control_fd: int) -> None:
     import autograder.selfcheck  # noqa: F401 - notebooks import it in their setup cell
 
     from . import seccomp, worker  # noqa: F401
+    from .heap import reuse_freed_memory
 
+    reuse_freed_memory()  # before the first fork: every worker inherits it
     ctrl = socket.socket(fileno=control_fd)
     ctrl.send(json.dumps({"ready": os.getpid()}).encode())
     children: set[int] = set()
