@@ -1,6 +1,7 @@
 """The wire format and the RPC peer: strict decoding and Python sharing semantics."""
 
 import contextlib
+import platform
 import socket
 import threading
 
@@ -144,3 +145,10 @@ def test_bad_frames():
         Channel(a).recv()
     a.close()
     b.close()
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_freed_message_buffers_stay_in_the_heap():
+    from autograder.sandbox.heap import reuse_freed_memory
+
+    assert reuse_freed_memory() is True

@@ -16,13 +16,18 @@ def rel_error(x: Any, y: Any) -> float:
     return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
 
 
-def numeric_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+def numeric_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5,
+                     indexes: list[tuple[int, ...]] | None = None) -> np.ndarray:
     """Central differences of f() with respect to the array x, perturbed in place here.
 
     f takes no argument: it reads x (for instance by sending it to the student's code).
+    indexes: only these entries (CS231n's sparse gradient check); the others stay NaN.
+    Returns: float64 array of x's shape
     """
     grad = np.zeros_like(x, dtype=float)
-    for idx in np.ndindex(x.shape):
+    if indexes is not None:
+        grad[...] = np.nan
+    for idx in np.ndindex(x.shape) if indexes is None else indexes:
         old = x[idx]
         x[idx] = old + h
         plus = float(f())
@@ -31,6 +36,14 @@ def numeric_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -> 
         x[idx] = old
         grad[idx] = (plus - minus) / (2 * h)
     return grad
+
+
+def sample_indexes(rng: np.random.Generator, shape: tuple[int, ...], k: int
+                   ) -> list[tuple[int, ...]]:
+    """k distinct entries of an array of this shape (all of them when it has at most k)."""
+    size = int(np.prod(shape))
+    flat = np.arange(size) if size <= k else np.sort(rng.choice(size, k, replace=False))
+    return [tuple(int(i) for i in np.unravel_index(f, shape)) for f in flat]
 
 
 def numeric_gradient_of_output(forward: Callable[[np.ndarray], Any], x: np.ndarray,
@@ -59,6 +72,17 @@ def expect_gradient(got: Any, want: np.ndarray, *, what: str, hint: str | None =
     error = rel_error(got, want)
     expect.that(error < threshold, f"{what}: relative error {error:.2e} against the expected "
                 f"gradient (it must be below {threshold:.0e})", hint)
+
+
+def expect_gradient_at(got: Any, numeric: np.ndarray, indexes: list[tuple[int, ...]], *,
+                       what: str, hint: str | None = None, threshold: float = 1e-6) -> None:
+    """Like expect_gradient, on the entries of a sparse numeric gradient (numeric_gradient
+    with indexes); got must have the full shape."""
+    expect.that(np.shape(got) == numeric.shape,
+                f"{what}: expected shape {numeric.shape}, got {expect.kind(got)}", hint)
+    entries = tuple(np.array(i) for i in zip(*indexes))  # fancy index of those entries
+    expect_gradient(np.asarray(got, dtype=float)[entries], numeric[entries], what=what,
+                    hint=hint, threshold=threshold)
 
 
 def call_with_hint(fn: Callable[..., Any], *args: Any, hint: str, **kwargs: Any) -> Any:

@@ -14,7 +14,7 @@ from ..collect.submissions import StudentFolder
 from ..sandbox.launcher import Limits, Sandbox
 from .plugin import DEFAULT_CHECK_SECONDS
 from .results import AssignmentResult
-from .runner import DEFAULT_BUDGET_SECONDS, grade_submission, isolate_pytest
+from .runner import DEFAULT_BUDGET_SECONDS, grade_submissions, isolate_pytest
 
 
 @dataclass
@@ -45,8 +45,8 @@ def _prepare_process(assignment_ids: Sequence[str]) -> None:
 def grade_student(folder: StudentFolder, options: Options) -> list[AssignmentResult]:
     """Every submission of one student, in a sandbox of their own."""
     with Sandbox(options.limits, options.isolation) as sandbox:
-        return [grade_submission(sandbox, sub, options.budget_seconds, options.check_seconds)
-                for sub in folder.submissions]
+        return grade_submissions(sandbox, folder.submissions, options.budget_seconds,
+                                 options.check_seconds)
 
 
 def grade_class(folders: Sequence[StudentFolder], options: Options,

@@ -1,4 +1,4 @@
-"""The pytest plugin that runs a hidden suite against one submission.
+"""The pytest plugin that runs the hidden suites against one student's notebooks.
 
 Hidden checks are ordinary pytest tests that ask for fixtures by name:
 
@@ -6,22 +6,28 @@ Hidden checks are ordinary pytest tests that ask for fixtures by name:
     def test_softmax_rows_of_a_batch(student, reference, rng): ...
 
 `student` calls the submission's units in the sandbox, `reference` is the reference
-notebook (trusted side only), `rng` a generator seeded from the check's id. This plugin
-starts each check (unit isolation, seeds, time limit) and turns its outcome into a scored
+notebook (trusted side only), `rng` a generator seeded from the check's id. One pytest
+session grades all of a student's notebooks, one suite module per notebook (a session
+costs about 25 ms to set up). This plugin starts each check (unit isolation, seeds, time
+limit) in the worker of that module's notebook and turns its outcome into a scored
 CheckResult; the sandbox and the scoring stay out of the tests' sight.
 """
 
 from __future__ import annotations
 
+import time
 import types
 import zlib
+from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
 
+from ..collect.submissions import Submission
+from ..sandbox.launcher import Sandbox
 from ..selfcheck.expect import CheckFailed
 from . import reference as reference_module
-from .results import CheckResult
+from .results import AssignmentResult, CheckResult
 from .rubric import RubricCheck
 from .session import Session, Student, StudentError, WorkerLost
 
@@ -32,33 +38,80 @@ def check_id(item: pytest.Item) -> str:
     return item.name.removeprefix("test_")
 
 
+def assignment_of(item: pytest.Item) -> str:
+    """The assignment a hidden check belongs to: its module is test_<assignment>.py."""
+    return item.path.stem.removeprefix("test_")
+
+
 def seed_for(assignment_id: str, check: str) -> int:
     return zlib.crc32(f"{assignment_id}:{check}".encode())
 
 
+@dataclass
+class NotebookRun:
+    """One notebook in the session: its rubric, its results and, from its first check on,
+    the Session with its worker (so that its time budget starts when its checks do)."""
+
+    submission: Submission
+    rubric: dict[str, RubricCheck]
+    results: dict[str, CheckResult] = field(default_factory=dict)
+    session: Session | None = None
+    started: float = 0.0
+    seconds: float = 0.0
+
+    def close(self) -> None:
+        if self.session is not None and not self.seconds:
+            self.session.close()
+            self.seconds = time.monotonic() - self.started
+
+    def result(self, sandbox_warning: str | None) -> AssignmentResult:
+        sub = self.submission
+        result = AssignmentResult(sub.student_id, sub.assignment_id)
+        result.checks = [self.results.get(c.id) or CheckResult(
+            c.id, c.unit, 0.0, c.points, "error", f"{c.unit}: the check did not run")
+            for c in self.rubric.values()]
+        if self.session is not None:
+            result.notes = list(self.session.load_notes)
+            result.output = self.session.output()
+        result.notes += [sandbox_warning] if sandbox_warning else []
+        result.seconds = self.seconds
+        return result
+
+
 class GradingPlugin:
-    def __init__(self, session: Session, rubric: dict[str, RubricCheck],
-                 check_seconds: float = DEFAULT_CHECK_SECONDS):
-        self.session = session
+    def __init__(self, sandbox: Sandbox, runs: dict[str, NotebookRun],
+                 budget_seconds: float, check_seconds: float = DEFAULT_CHECK_SECONDS):
+        self.sandbox = sandbox
+        self.runs = runs
+        self.budget_seconds = budget_seconds
         self.check_seconds = check_seconds
-        self.rubric = rubric
-        self.results: dict[str, CheckResult] = {}
         self.problems: list[str] = []
+
+    def session(self, item: pytest.Item) -> Session:
+        run = self.runs[assignment_of(item)]
+        if run.session is None:
+            run.started = time.monotonic()
+            run.session = Session(self.sandbox, run.submission, self.budget_seconds)
+        return run.session
+
+    def close_all(self) -> None:
+        for run in self.runs.values():
+            run.close()
 
     # -- fixtures -------------------------------------------------------------------
 
     @pytest.fixture
-    def student(self) -> Student:
-        return Student(self.session)
+    def student(self, request: pytest.FixtureRequest) -> Student:
+        return Student(self.session(request.node))
 
     @pytest.fixture
-    def reference(self) -> types.SimpleNamespace:
-        ns = reference_module.load_reference(self.session.assignment_id).namespace
+    def reference(self, request: pytest.FixtureRequest) -> types.SimpleNamespace:
+        ns = reference_module.load_reference(assignment_of(request.node)).namespace
         return types.SimpleNamespace(**{k: v for k, v in ns.items() if not k.startswith("__")})
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
-        return np.random.default_rng(seed_for(self.session.assignment_id,
+        return np.random.default_rng(seed_for(assignment_of(request.node),
                                               check_id(request.node)))
 
     # -- hooks ----------------------------------------------------------------------
@@ -67,39 +120,45 @@ class GradingPlugin:
         config.addinivalue_line("markers", "unit(name, seconds=10): the unit a check grades")
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        found: set[tuple[str, str]] = set()
         for item in items:
-            marker = item.get_closest_marker("unit")
-            entry = self.rubric.get(check_id(item))
+            aid, marker = assignment_of(item), item.get_closest_marker("unit")
+            entry = self.runs[aid].rubric.get(check_id(item)) if aid in self.runs else None
             if marker is None or entry is None or entry.unit != marker.args[0]:
                 self.problems.append(f"{item.nodeid}: no matching rubric entry or unit marker")
-        found = {check_id(i) for i in items}
-        self.problems += [f"rubric check {c} has no test" for c in self.rubric if c not in found]
+            found.add((aid, check_id(item)))
+        self.problems += [f"rubric check {aid}/{c} has no test" for aid, run in self.runs.items()
+                          for c in run.rubric if (aid, c) not in found]
 
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         marker = item.get_closest_marker("unit")
         seconds = float(marker.kwargs.get("seconds", self.check_seconds))
-        self.session.begin_check(marker.args[0], seed_for(self.session.assignment_id,
-                                                          check_id(item)), seconds)
+        self.session(item).begin_check(marker.args[0], seed_for(assignment_of(item),
+                                                                check_id(item)), seconds)
 
-    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
-        self.session.end_check()
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        self.session(item).end_check()
+        if nextitem is None or nextitem.path != item.path:  # the notebook's last check
+            self.runs[assignment_of(item)].close()
 
     @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo
+                                  ) -> pytest.TestReport:
         """Score the check, and give pytest a plain report in place of its own: pytest's
         report of a failure parses the source of every frame in the traceback (about 4 ms
         per failed check), and nobody reads it: the CheckResult carries the message."""
         exc = call.excinfo.value if call.excinfo else None
-        entry = self.rubric.get(check_id(item))
+        run = self.runs.get(assignment_of(item))
+        entry = run.rubric.get(check_id(item)) if run else None
         if entry is not None and (call.when == "call" or (call.when == "setup" and exc)):
             status, message = classify(exc, entry, item)
-            self.results[entry.id] = CheckResult(entry.id, entry.unit,
-                                                 entry.points if status == "passed" else 0.0,
-                                                 entry.points, status, message)
+            run.results[entry.id] = CheckResult(entry.id, entry.unit,
+                                                entry.points if status == "passed" else 0.0,
+                                                entry.points, status, message)
         return pytest.TestReport(item.nodeid, item.location, {}, "failed" if exc else "passed",
-                          f"{type(exc).__name__}: {str(exc)[:300]}" if exc else None,
-                          call.when, duration=call.duration, start=call.start,
-                          stop=call.stop)
+                                 f"{type(exc).__name__}: {str(exc)[:300]}" if exc else None,
+                                 call.when, duration=call.duration, start=call.start,
+                                 stop=call.stop)
 
 
 def classify(exc: BaseException | None, entry: RubricCheck, item: pytest.Item) -> tuple[str, str]:

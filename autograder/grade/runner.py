@@ -1,9 +1,8 @@
-"""Run the hidden suite of one assignment against one submission."""
+"""Run the hidden suites against one student's submissions."""
 
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,8 @@ import pytest
 from ..collect.submissions import Submission
 from ..sandbox.launcher import Sandbox
 from . import rubric
-from .plugin import DEFAULT_CHECK_SECONDS, GradingPlugin
+from .plugin import DEFAULT_CHECK_SECONDS, GradingPlugin, NotebookRun
 from .results import AssignmentResult, CheckResult
-from .session import Session
 
 HIDDEN = Path(__file__).resolve().parents[1] / "hidden"
 DEFAULT_BUDGET_SECONDS = 120.0
@@ -30,8 +28,9 @@ def isolate_pytest() -> None:
         os.environ.pop(var, None)
 
 
-def pytest_args(assignment_id: str) -> list[str]:
-    return [str(HIDDEN / f"test_{assignment_id}.py"), "-c", str(HIDDEN / "pytest.ini"),
+def pytest_args(assignment_ids: list[str]) -> list[str]:
+    return [*(str(HIDDEN / f"test_{aid}.py") for aid in assignment_ids),
+            "-c", str(HIDDEN / "pytest.ini"),
             "--rootdir", str(HIDDEN), "--noconftest", "--assert=plain", "-p", "no:cacheprovider",
             "-p", "no:terminal", "-p", "no:warnings", "-p", "no:doctest",
             "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:stepwise",
@@ -39,33 +38,40 @@ def pytest_args(assignment_id: str) -> list[str]:
             "-p", "no:capture", "-p", "no:unraisableexception", "-p", "no:threadexception"]
 
 
+def grade_submissions(sandbox: Sandbox, submissions: list[Submission],
+                      budget_seconds: float = DEFAULT_BUDGET_SECONDS,
+                      check_seconds: float = DEFAULT_CHECK_SECONDS) -> list[AssignmentResult]:
+    """Grade one student's notebooks (one per assignment) in one pytest session, each in
+    workers of its own. budget_seconds bounds each notebook, check_seconds each check that
+    does not set its own limit. Results come in the order of `submissions`."""
+    results: dict[str, AssignmentResult] = {}
+    runs: dict[str, NotebookRun] = {}
+    for sub in submissions:
+        aid = sub.assignment_id
+        if aid in runs or aid in results:
+            raise GraderError(f"two notebooks for {aid} from {sub.student_id}")
+        if sub.cells is None:
+            results[aid] = AssignmentResult(sub.student_id, aid, [
+                CheckResult(c.id, c.unit, 0.0, c.points, "error", sub.problem or "no notebook")
+                for c in rubric.checks(aid)])
+        else:
+            runs[aid] = NotebookRun(sub, rubric.by_id(aid))
+    if runs:
+        isolate_pytest()
+        plugin = GradingPlugin(sandbox, runs, budget_seconds, check_seconds)
+        try:
+            code = pytest.main(pytest_args(list(runs)), plugins=[plugin])
+        finally:
+            plugin.close_all()
+        if plugin.problems or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            raise GraderError(f"the hidden suites for {', '.join(runs)} are broken "
+                              f"(pytest exit {code}): {plugin.problems}")
+        results.update({aid: run.result(sandbox.warning) for aid, run in runs.items()})
+    return [results[sub.assignment_id] for sub in submissions]
+
+
 def grade_submission(sandbox: Sandbox, submission: Submission,
                      budget_seconds: float = DEFAULT_BUDGET_SECONDS,
                      check_seconds: float = DEFAULT_CHECK_SECONDS) -> AssignmentResult:
-    """Grade one notebook. budget_seconds bounds the whole submission, check_seconds each
-    check that does not set its own limit."""
-    started = time.monotonic()
-    aid = submission.assignment_id
-    result = AssignmentResult(submission.student_id, aid)
-    if submission.cells is None:
-        result.checks = [CheckResult(c.id, c.unit, 0.0, c.points, "error",
-                                     submission.problem or "no notebook")
-                         for c in rubric.checks(aid)]
-        return result
-    isolate_pytest()
-    session = Session(sandbox, submission, budget_seconds)
-    plugin = GradingPlugin(session, rubric.by_id(aid), check_seconds)
-    try:
-        code = pytest.main(pytest_args(aid), plugins=[plugin])
-    finally:
-        session.close()
-    if plugin.problems or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        raise GraderError(f"the hidden suite for {aid} is broken (pytest exit {code}): "
-                          f"{plugin.problems}")
-    result.checks = [plugin.results.get(c.id) or CheckResult(
-        c.id, c.unit, 0.0, c.points, "error", f"{c.unit}: the check did not run")
-        for c in rubric.checks(aid)]
-    result.notes = session.load_notes + ([sandbox.warning] if sandbox.warning else [])
-    result.output = session.output()
-    result.seconds = time.monotonic() - started
-    return result
+    """Grade one notebook (see grade_submissions)."""
+    return grade_submissions(sandbox, [submission], budget_seconds, check_seconds)[0]

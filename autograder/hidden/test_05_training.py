@@ -162,27 +162,42 @@ def test_train_loss_falls(student, reference, rng):
     t = rng.integers(0, 3, size=300)
     x = centres[t] + rng.normal(size=(300, 20))
     net = InstrumentedNet(reference, (20, 10, 3), rng)
-    history = _train(student, net, x, t, x[:50], t[:50], iters_num=40, batch_size=20,
+    # 20 steps: over 20 seeds the reference's last 5 losses average at most 0.04 of its first 5.
+    history = _train(student, net, x, t, x[:50], t[:50], iters_num=20, batch_size=20,
                      learning_rate=0.5)
     losses = np.asarray(history["train_loss"], dtype=float)
-    expect.that(losses.size == 40 and losses[-5:].mean() < 0.8 * losses[:5].mean(),
+    expect.that(losses.size == 20 and losses[-5:].mean() < 0.8 * losses[:5].mean(),
                 f"the training loss did not fall: the first 5 iterations averaged "
                 f"{losses[:5].mean():.3g}, the last 5 {losses[-5:].mean():.3g}",
                 HINTS["train_sign"])
 
 
+# Four classes that a small network tells apart within 50 steps (T-shirt, trouser, sneaker,
+# bag): every step is two round trips into the sandbox (gradient, then loss), so the step
+# budget is what this check costs. Over seeds 0-9 the reference reaches 0.94-0.96.
+FOUR_CLASSES = (0, 1, 7, 8)
+
+
+@functools.lru_cache(maxsize=1)
+def _four_classes():
+    (x, t), (xt, tt) = _sample()
+    keep, keep_test = np.isin(t, FOUR_CLASSES), np.isin(tt, FOUR_CLASSES)
+    return (x[keep][:1000], t[keep][:1000]), (xt[keep_test], tt[keep_test])
+
+
 @pytest.mark.unit("train", seconds=60)
 def test_train_reaches_accuracy_on_the_sample(student, reference, rng):
-    (x, t), (xt, tt) = _sample()
-    # float32 like the images: half the bytes of float64 cross the sandbox boundary at each
-    # step (the weights one way, the gradients the other), and a train that converts the
-    # images to the weights' dtype keeps them float32. Batch 50: the per-epoch accuracies
-    # then cost 3 passes over x_train, not 5.
-    net = InstrumentedNet(reference, (784, 50, 10), rng, dtype=np.float32)
-    _train(student, net, x[:2000], t[:2000], xt[:500], tt[:500], iters_num=100,
-           batch_size=50, learning_rate=0.3)
+    (x, t), (xt, tt) = _four_classes()
+    # The weights cross the sandbox boundary at each step (and the gradients come back):
+    # 30 hidden units and float32 like the images keep that small (a train that converts
+    # the images to the weights' dtype keeps them float32). Batch 50 over 1000 images:
+    # the per-epoch accuracies cost 3 passes over x_train (3 MB each).
+    net = InstrumentedNet(reference, (784, 30, 10), rng, dtype=np.float32)
+    _train(student, net, x, t, xt[:200], tt[:200], iters_num=50, batch_size=50,
+           learning_rate=0.3)
     accuracy = float(net.accuracy(xt, tt))
-    expect.that(accuracy >= 0.6, f"after 100 iterations (batch 50, learning rate 0.3) on 2000 "
-                f"images of the bundled Fashion-MNIST sample the test accuracy is "
-                f"{accuracy:.3f}; the reference reaches about 0.69 (0.60 needed)",
+    expect.that(accuracy >= 0.8, f"after 50 iterations (batch 50, learning rate 0.3) on 1000 "
+                f"images of four classes of the bundled Fashion-MNIST sample (T-shirt, "
+                f"trouser, sneaker, bag) the test accuracy is {accuracy:.3f}; the reference "
+                f"reaches about 0.95 (0.80 needed)",
                 "draw a new random mini-batch every iteration and update every parameter")

@@ -9,6 +9,7 @@ Frame: b"SG01" | u32 JSON length | u32 blob count | JSON | (u64 length | bytes) 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import socket
@@ -50,6 +51,11 @@ def check_dtype(text: Any) -> np.dtype:
     """The numpy dtype for a wire dtype string, or ProtocolError."""
     if not isinstance(text, str):
         raise ProtocolError("dtype must be a string")
+    return _allowed_dtype(text)
+
+
+@functools.lru_cache(maxsize=64)  # a few dtypes recur in thousands of messages
+def _allowed_dtype(text: str) -> np.dtype:
     match = _DTYPE.match(text)
     if not match or int(match.group(2)) not in _ALLOWED_SIZES[match.group(1)]:
         raise ProtocolError(f"dtype {text[:20]!r} is not allowed")
@@ -95,10 +101,11 @@ class Channel:
         self.sock = sock
         self._buf = bytearray()
         self._pos = 0
+        self._chunk = bytearray(262144)  # reused for every small read from the socket
 
     def send(self, doc: Any, blobs: list[memoryview | bytes], deadline: float | None = None
              ) -> None:
-        body = json.dumps(doc, allow_nan=False, separators=(",", ":")).encode()
+        body = _ENCODER.encode(doc).encode()
         parts: list[bytes | memoryview] = [_HEADER.pack(MAGIC, len(body), len(blobs)), body]
         for blob in blobs:
             parts.append(_BLOB_LEN.pack(len(blob)))
@@ -127,7 +134,7 @@ class Channel:
                 raise ProtocolError(f"message larger than {MAX_FRAME_BYTES} bytes")
             blobs.append(self._read(length, deadline))
         try:
-            doc = json.loads(body, parse_constant=_reject_constant)
+            doc = _DECODER.decode(body.decode())
         except (ValueError, RecursionError) as exc:
             raise ProtocolError(f"invalid JSON: {str(exc)[:100]}") from None
         return doc, blobs
@@ -143,6 +150,10 @@ class Channel:
 
     def _read(self, n: int, deadline: float | None) -> bytearray:
         """Exactly n bytes: from the buffer, then straight from the socket for big reads."""
+        pos = self._pos
+        if len(self._buf) - pos >= n:  # the common case: a small frame arrived whole
+            self._pos = pos + n
+            return self._buf[pos:pos + n]
         out = bytearray(n)
         have = min(n, len(self._buf) - self._pos)
         out[:have] = self._buf[self._pos:self._pos + have]
@@ -156,11 +167,11 @@ class Channel:
                 if n - have >= 65536:
                     k = self.sock.recv_into(view[have:], n - have)
                 else:
-                    chunk = self.sock.recv(262144)
-                    k = min(len(chunk), n - have)
-                    out[have:have + k] = chunk[:k]
-                    if len(chunk) > k:
-                        self._buf, self._pos = bytearray(chunk[k:]), 0
+                    got = self.sock.recv_into(self._chunk)
+                    k = min(got, n - have)
+                    out[have:have + k] = self._chunk[:k]
+                    if got > k:
+                        self._buf, self._pos = self._chunk[k:got], 0
             except TimeoutError:
                 raise ChannelTimeout() from None
             except OSError as exc:
@@ -173,3 +184,8 @@ class Channel:
 
 def _reject_constant(name: str) -> Any:
     raise ProtocolError(f"{name} is not valid JSON")
+
+
+# Built once: json.dumps and json.loads with options build a new coder on every call.
+_ENCODER = json.JSONEncoder(allow_nan=False, separators=(",", ":"))
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)

@@ -13,6 +13,7 @@ Control messages are JSON over a SOCK_SEQPACKET socket:
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import resource
@@ -86,7 +87,10 @@ def _die_with_parent() -> None:
 
 def main(control_fd: int) -> None:
     # Import everything a worker needs once, here, so that forks start warm.
-    import numpy  # noqa: F401
+    import random  # noqa: F401 - seeded at every check
+
+    import numpy
+    import numpy.random  # noqa: F401 - numpy loads it lazily: 13 ms in every worker
 
     import autograder.selfcheck  # noqa: F401 - notebooks import it in their setup cell
 
@@ -94,6 +98,10 @@ def main(control_fd: int) -> None:
     from .heap import reuse_freed_memory
 
     reuse_freed_memory()  # before the first fork: every worker inherits it
+    # Everything imported so far is shared with the workers copy-on-write; a collection in
+    # a worker would touch (and so copy) every one of these objects. Freezing them keeps
+    # the collector away from them.
+    gc.freeze()
     ctrl = socket.socket(fileno=control_fd)
     ctrl.send(json.dumps({"ready": os.getpid()}).encode())
     children: set[int] = set()
