@@ -58,9 +58,12 @@ class NotebookRun:
     session: Session | None = None
     started: float = 0.0
     seconds: float = 0.0
+    closed: bool = False
 
     def close(self) -> None:
-        if self.session is not None and not self.seconds:
+        """Stop the notebook's worker once its last check is done."""
+        if self.session is not None and not self.closed:
+            self.closed = True
             self.session.close()
             self.seconds = time.monotonic() - self.started
 

@@ -68,10 +68,3 @@ def grade_submissions(sandbox: Sandbox, submissions: list[Submission],
                               f"(pytest exit {code}): {plugin.problems}")
         results.update({aid: run.result(sandbox.warning) for aid, run in runs.items()})
     return [results[sub.assignment_id] for sub in submissions]
-
-
-def grade_submission(sandbox: Sandbox, submission: Submission,
-                     budget_seconds: float = DEFAULT_BUDGET_SECONDS,
-                     check_seconds: float = DEFAULT_CHECK_SECONDS) -> AssignmentResult:
-    """Grade one notebook (see grade_submissions)."""
-    return grade_submissions(sandbox, [submission], budget_seconds, check_seconds)[0]
