@@ -236,11 +236,11 @@ def main(argv: list[str] | None = None) -> None:
     # (label, run) per configuration; the kit first, then its PyTorch counterpart.
     configs: list[tuple[str, Callable[[], Timing]]] = []
     for dtype in (np.float64, np.float32):
-        name_ = np.dtype(dtype).name
-        configs.append((f"kit {name_}", functools.partial(
+        precision = np.dtype(dtype).name
+        configs.append((f"kit {precision}", functools.partial(
             time_kit, data, args.iters, args.seed, 1, dtype)))
         if torch is not None:
-            configs.append((f"torch {name_}", functools.partial(
+            configs.append((f"torch {precision}", functools.partial(
                 time_torch, data, initial, args.iters, args.seed, 1, dtype)))
     if args.kit_default_blas:
         configs.append(("kit default BLAS", functools.partial(
