@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from autograder.grade.reference import load_reference
-from autograder.notebook.training import blas_threads
+from autograder.notebook.training import blas_threads, convert_params
 
 HIDDEN_SIZE = 50
 BATCH_SIZE = 100
@@ -110,15 +110,7 @@ def new_kit_network(seed: int, dtype: type[np.floating] = np.float64) -> Any:
     np.random.seed(seed)
     network = two_layer_net(input_size=784, hidden_size=HIDDEN_SIZE, output_size=10,
                             weight_init_std=WEIGHT_INIT_STD)
-    if np.dtype(dtype) != network.params["W1"].dtype:
-        converted = {id(value): value.astype(dtype) for value in network.params.values()}
-        for key, value in network.params.items():
-            network.params[key] = converted[id(value)]
-        for layer in network.layers.values():
-            for name, value in vars(layer).items():
-                if id(value) in converted:
-                    setattr(layer, name, converted[id(value)])
-        assert network.layers["Affine1"].W is network.params["W1"]
+    convert_params(network, dtype)
     return network
 
 

@@ -43,3 +43,18 @@ def test_expect_gradient_at_accepts_the_gradient_and_rejects_a_wrong_one():
         expect_gradient_at(2 * x, numeric, indexes, what="d sum(x^3)")
     with pytest.raises(CheckFailed, match="expected shape"):
         expect_gradient_at((3 * x ** 2).T, numeric, indexes, what="d sum(x^3)")
+
+
+def test_convert_params_keeps_the_layers_on_the_params():
+    from autograder.grade.reference import load_reference
+    from autograder.notebook.training import convert_params
+
+    np.random.seed(0)
+    net = load_reference("04_backprop").namespace["TwoLayerNet"](4, 3, 2)
+    before = {k: v.copy() for k, v in net.params.items()}
+    convert_params(net, np.float32)
+    assert all(v.dtype == np.float32 for v in net.params.values())
+    assert all(np.array_equal(net.params[k], before[k].astype(np.float32)) for k in before)
+    assert net.layers["Affine1"].W is net.params["W1"] and net.layers["Affine2"].b is net.params["b2"]
+    net.params["W1"] -= 1.0  # an SGD step in place reaches the layer
+    assert np.array_equal(net.layers["Affine1"].W, net.params["W1"])

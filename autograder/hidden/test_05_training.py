@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from autograder.grade.session import StudentError
+from autograder.notebook.training import convert_params
 from autograder.sandbox.rpc import Exposed
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
@@ -22,19 +23,9 @@ class InstrumentedNet:
 
     def __init__(self, reference, sizes, rng, dtype=np.float64):
         self.net = reference.TwoLayerNet(*sizes)
-        layers = list(self.net.layers.values())
         for key in KEYS:
-            old = self.net.params[key]
-            new = rng.normal(scale=0.01, size=old.shape).astype(dtype)
-            if new.dtype == old.dtype:
-                old[...] = new
-                continue
-            # The reference layers hold the very arrays of params: point them at the new ones.
-            self.net.params[key] = new
-            for layer in layers:
-                for name, value in list(vars(layer).items()):
-                    if value is old:
-                        setattr(layer, name, new)
+            self.net.params[key][...] = rng.normal(scale=0.01, size=self.net.params[key].shape)
+        convert_params(self.net, dtype)
         self.params = self.net.params
         self.originals = dict(self.params)
         self.steps = []  # (params, grads) at every gradient call, copied

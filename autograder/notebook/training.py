@@ -1,4 +1,4 @@
-"""Helpers for training experiments: BLAS threads and learning-curve plots."""
+"""Helpers for training experiments: BLAS threads, parameter dtypes, learning-curve plots."""
 
 from __future__ import annotations
 
@@ -20,6 +20,24 @@ def blas_threads(n: int = 1) -> Iterator[None]:
 
     with threadpool_limits(limits=n, user_api="blas"):
         yield
+
+
+def convert_params(network: Any, dtype: Any) -> None:
+    """Convert the network's parameters to `dtype` (e.g. np.float32), keeping it trainable.
+
+    The book's networks build their layers on the very arrays in `params`
+    (`Affine(self.params["W1"], self.params["b1"])`), and in-place SGD relies on that: every
+    layer attribute that holds one of the old arrays is pointed at its converted copy.
+    network: has params (dict of ndarrays) and layers (dict of layer objects)
+    """
+    old = dict(network.params)  # keeps the originals alive while their ids are keys
+    converted = {id(v): v.astype(dtype) for v in old.values() if v.dtype != dtype}
+    for key, value in old.items():
+        network.params[key] = converted.get(id(value), value)
+    for layer in network.layers.values():
+        for name, value in list(vars(layer).items()):
+            if id(value) in converted:
+                setattr(layer, name, converted[id(value)])
 
 
 def plot_learning_curves(history: Mapping[str, Sequence[float]],

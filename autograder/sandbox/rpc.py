@@ -290,11 +290,11 @@ class Peer:
         if holder is not None:
             # Only what changed since the last sync travels: a training loop calls
             # gradient and loss once per step, but changes the weights only in between.
-            synced = holder.__dict__.get("_sg_synced", {})
-            values["shared"] = {
-                n: holder.__dict__[n] for n in holder._sg_shared if n in holder.__dict__
-                and (n not in synced or holder.__dict__[n] is not synced[n].value
-                     or synced[n].changed(set()))}
+            shared = {n: holder.__dict__[n] for n in holder._sg_shared if n in holder.__dict__}
+            synced: _SharedSnapshot | None = holder.__dict__.get("_sg_synced")
+            if synced is not None:
+                shared = {n: v for n, v in synced.changed(set()).items() if n in shared}
+            values["shared"] = shared
         out = self.request("call", {"target": target}, values)
         post = out.get("post") or {}
         if not isinstance(post, dict):
@@ -316,9 +316,7 @@ class Peer:
             for name, value in (out.get("shared") or {}).items():
                 if name in holder._sg_shared:
                     _set_attr(holder, name, value)
-            object.__setattr__(holder, "_sg_synced", {
-                n: _Snapshot(holder.__dict__[n]) for n in holder._sg_shared
-                if n in holder.__dict__})
+            object.__setattr__(holder, "_sg_synced", _SharedSnapshot(holder))
         return out.get("value")
 
     def serve_forever(self) -> None:
