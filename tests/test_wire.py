@@ -1,4 +1,5 @@
-"""The wire format and the RPC peer: strict decoding and Python sharing semantics."""
+"""The wire format and the RPC peer: strict decoding, Python sharing semantics on the
+worker's side, and a grader whose arrays no message can change."""
 
 import contextlib
 import platform
@@ -8,18 +9,18 @@ import threading
 import numpy as np
 import pytest
 
-from autograder.sandbox.codec import Channel, ProtocolError
-from autograder.sandbox.rpc import Exposed, Peer, Unsendable
+from autograder.sandbox.codec import Channel, ProtocolError, TooLarge
+from autograder.sandbox.rpc import GRADER, WORKER, Exposed, Peer, Rejected, RemoteError, Unsendable
 
 
 @pytest.fixture
 def pair():
     a, b = socket.socketpair()
     namespace = {}
-    worker = Peer(b, trusted=False, resolve_unit=lambda name: namespace[name])
+    worker = Peer(b, policy=WORKER, resolve_unit=lambda name: namespace[name])
     thread = threading.Thread(target=_serve, args=(worker,), daemon=True)
     thread.start()
-    yield Peer(a, trusted=True), namespace
+    yield Peer(a, policy=GRADER), namespace
     a.close()
     thread.join(timeout=5)
 
@@ -33,8 +34,8 @@ def call(peer, name, *args):
     return peer.call({"unit": name}, args, {})
 
 
-def test_in_place_changes_come_back(pair):
-    trusted, ns = pair
+def test_in_place_changes_never_reach_the_graders_array(pair):
+    grader, ns = pair
 
     def relu_in_place(x):
         x[x < 0] = 0
@@ -42,25 +43,63 @@ def test_in_place_changes_come_back(pair):
 
     ns["relu"] = relu_in_place
     x = np.array([-1.0, 2.0])
-    y = call(trusted, "relu", x)
-    assert y is x and x.tolist() == [0.0, 2.0]
+    y = call(grader, "relu", x)
+    assert x.tolist() == [-1.0, 2.0]  # the grader's array is as it was
+    assert y is not x and y.tolist() == [0.0, 2.0]
+    assert grader.links.current(x).tolist() == [0.0, 2.0]  # what the worker holds now
 
 
-def test_rebinding_a_dict_entry_is_visible(pair):
-    trusted, ns = pair
+def test_a_returned_array_is_a_snapshot(pair):
+    grader, ns = pair
+    kept = {}
+
+    def forward(x):
+        kept["out"] = x * 2
+        return kept["out"]
+
+    def backward():
+        kept["out"][...] = 0  # rewrites what forward returned, and sends it again
+        return kept["out"]
+
+    ns["forward"], ns["backward"] = forward, backward
+    out = call(grader, "forward", np.ones(3))
+    again = call(grader, "backward")
+    assert out.tolist() == [2.0, 2.0, 2.0] and again.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_rebinding_a_dict_entry_is_seen_but_not_applied(pair):
+    grader, ns = pair
 
     def rebind(params):
         params["W"] = params["W"] - 1
 
     ns["rebind"] = rebind
-    params = {"W": np.ones(2)}
+    params = {"W": np.ones(2), "b": np.zeros(2)}
     original = params["W"]
-    call(trusted, "rebind", params)
-    assert params["W"] is not original and params["W"].tolist() == [0.0, 0.0]
+    call(grader, "rebind", params)
+    assert params["W"] is original and original.tolist() == [1.0, 1.0]
+    assert grader.links.current(params)["W"].tolist() == [0.0, 0.0]
+    assert grader.links.replaced(params) == ["W"]
 
 
-def test_callbacks_see_the_callers_array(pair):
-    trusted, ns = pair
+def test_an_in_place_update_is_not_a_replacement(pair):
+    grader, ns = pair
+
+    def update(params):
+        params["W"] -= 1
+
+    ns["update"] = update
+    params = {"W": np.ones(2)}
+    call(grader, "update", params)
+    assert grader.links.replaced(params) == []
+    after = grader.links.current(params)
+    call(grader, "update", after)  # the next step starts from the worker's version
+    assert grader.links.current(after)["W"].tolist() == [-1.0, -1.0]
+    assert params["W"].tolist() == [1.0, 1.0]
+
+
+def test_callbacks_see_the_callers_array_through_current(pair):
+    grader, ns = pair
 
     def perturb(f, x):
         x[0] += 1.0
@@ -70,19 +109,49 @@ def test_callbacks_see_the_callers_array(pair):
 
     ns["perturb"] = perturb
     w = np.array([1.0, 2.0])
-    seen = call(trusted, "perturb", lambda _: float(w[0]), w)
+    seen = call(grader, "perturb", lambda _: float(grader.links.current(w)[0]), w)
     assert seen == 2.0 and w.tolist() == [1.0, 2.0]
 
 
+def test_a_copy_is_not_the_callers_array(pair):
+    grader, ns = pair
+
+    def perturb_a_copy(f, x):
+        y = x.copy()
+        y[0] += 1.0
+        return f(y)
+
+    ns["perturb"] = perturb_a_copy
+    w = np.array([1.0, 2.0])
+    assert call(grader, "perturb", lambda _: float(grader.links.current(w)[0]), w) == 1.0
+
+
+def test_grader_arrays_sent_back_update_the_workers_copy(pair):
+    grader, ns = pair
+    held = {}
+
+    def keep(x):
+        held["x"] = x
+
+    ns["keep"], ns["read"] = keep, lambda: float(held["x"].sum())
+    w = np.zeros(3)
+    call(grader, "keep", w)
+    w[...] = 1.0
+    grader.request("sync", {}, {"value": w})  # Student.write_back
+    assert call(grader, "read") == 3.0
+
+
+class Net:
+    def __init__(self):
+        self.params = {"w": np.array([4.0])}
+        self.w_alias = self.params["w"]  # a layer sharing the array, as in the book
+
+    def gradient(self):
+        return {"w": 2 * self.params["w"]}
+
+
 def test_exposed_objects_share_their_attributes(pair):
-    trusted, ns = pair
-
-    class Net:
-        def __init__(self):
-            self.params = {"w": np.array([4.0])}
-
-        def gradient(self):
-            return {"w": 2 * self.params["w"]}
+    grader, ns = pair
 
     def step(net):
         for _ in range(3):
@@ -91,14 +160,64 @@ def test_exposed_objects_share_their_attributes(pair):
 
     ns["step"] = step
     net = Net()
-    call(trusted, "step", Exposed(net, ("gradient",), ("params",)))
+    call(grader, "step", Exposed(net, ("gradient",), ("params",)))
     assert net.params["w"].tolist() == [0.5]
+    assert net.params["w"] is net.w_alias  # updated in place: sharers see it
+
+
+@pytest.mark.parametrize("change, why", [
+    ("net.params['w'] = np.zeros(50_000_000)", "shape"),
+    ("net.params['w'] = np.array([1], dtype=np.int64)", "dtype"),
+    ("net.params['w'][...] = np.nan", "nan"),
+    ("net.params['extra'] = np.zeros(1)", "keys"),
+])
+def test_exposed_attributes_change_only_within_what_they_were(pair, change, why):
+    grader, ns = pair
+    code = f"def hostile(net):\n    {change}\n    net.gradient()\n"
+    exec(code, {"np": np}, ns)  # noqa: S102 - the hostile unit under test
+    net = Net()
+    with pytest.raises(RemoteError) as raised:
+        call(grader, "hostile", Exposed(net, ("gradient",), ("params",)))
+    message = raised.value.info["message"]
+    assert "Net.params" in message and why in message.lower()
+    assert net.params["w"].tolist() == [4.0] and sorted(net.params) == ["w"]
+
+
+def test_a_changed_attribute_after_the_last_method_call_is_validated_too(pair):
+    grader, ns = pair
+
+    def hostile(net):
+        net.params["w"] = np.zeros((1000, 1000))
+
+    ns["hostile"] = hostile
+    net = Net()
+    with pytest.raises(Rejected):
+        call(grader, "hostile", Exposed(net, ("gradient",), ("params",)))
+    assert net.params["w"].tolist() == [4.0]
+
+
+def test_messages_over_the_cap_are_refused(pair):
+    grader, ns = pair
+    ns["big"] = lambda: np.zeros(200_000)  # 1.6 MB
+    grader.channel.max_message = 1_000_000
+    with pytest.raises(TooLarge):
+        call(grader, "big")
+
+
+def test_a_checks_budget_of_received_bytes(pair):
+    grader, ns = pair
+    ns["medium"] = lambda: np.zeros(50_000)  # 400 kB each
+    grader.channel.budget = 1_000_000
+    call(grader, "medium")
+    call(grader, "medium")
+    with pytest.raises(TooLarge):
+        call(grader, "medium")
 
 
 def test_unsendable_values(pair):
-    trusted, ns = pair
+    grader, ns = pair
     ns["objects"] = lambda: np.array([object()], dtype=object)
-    assert isinstance(call(trusted, "objects"), Unsendable)
+    assert isinstance(call(grader, "objects"), Unsendable)
 
 
 @pytest.mark.parametrize("doc", [
@@ -113,24 +232,24 @@ def test_unsendable_values(pair):
 ])
 def test_strict_decoding(doc):
     a, b = socket.socketpair()
-    peer = Peer(a, trusted=True)
+    peer = Peer(a, policy=GRADER)
     with pytest.raises((ProtocolError, LookupError)):
-        peer._decode_values({"v": doc}, [bytearray(8)])
+        peer.values.decode({"v": doc}, [bytearray(8)])
     a.close()
     b.close()
 
 
 def test_reused_buffers_and_deep_nesting_are_refused():
     a, b = socket.socketpair()
-    peer = Peer(a, trusted=True)
+    peer = Peer(a, policy=GRADER)
     nd = {"$nd": 0, "dtype": "<f8", "shape": [1]}
     with pytest.raises(ProtocolError):
-        peer._decode_values({"v": [nd, nd]}, [bytearray(8)])
+        peer.values.decode({"v": [nd, nd]}, [bytearray(8)])
     deep = 0
     for _ in range(100):
         deep = [deep]
     with pytest.raises(ProtocolError):
-        peer._decode_values({"v": deep}, [])
+        peer.values.decode({"v": deep}, [])
     a.close()
     b.close()
 

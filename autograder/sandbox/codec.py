@@ -39,6 +39,10 @@ class ProtocolError(Exception):
     """The other side sent something that is not a valid message."""
 
 
+class TooLarge(ProtocolError):
+    """A message, or the messages of one check, exceeded what the receiver accepts."""
+
+
 class ChannelClosed(Exception):
     """The other side closed the connection (for the worker: it died)."""
 
@@ -99,6 +103,10 @@ class Channel:
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
+        # What the receiver accepts (the grader bounds what student code can make it hold):
+        # bytes in one message, and bytes left for the check in progress (None: no budget).
+        self.max_message = MAX_FRAME_BYTES
+        self.budget: int | None = None
         self._buf = bytearray()
         self._pos = 0
         self._chunk = bytearray(262144)  # reused for every small read from the socket
@@ -130,9 +138,13 @@ class Channel:
         for _ in range(blob_count):
             (length,) = _BLOB_LEN.unpack(self._read(_BLOB_LEN.size, deadline))
             total += length
-            if total > MAX_FRAME_BYTES:
-                raise ProtocolError(f"message larger than {MAX_FRAME_BYTES} bytes")
+            if total > self.max_message:
+                raise TooLarge(f"a message larger than {self.max_message // 2**20} MiB")
+            if self.budget is not None and total > self.budget:
+                raise TooLarge("messages larger than the check's budget of received bytes")
             blobs.append(self._read(length, deadline))
+        if self.budget is not None:
+            self.budget -= total
         try:
             doc = _DECODER.decode(body.decode())
         except (ValueError, RecursionError) as exc:

@@ -16,12 +16,12 @@ import numpy as np
 from ..notebook import importer
 from ..notebook.loader import Cell, LoadedNotebook, describe_exception, load_cells
 from .codec import ChannelClosed, ProtocolError
-from .rpc import Peer, RemoteError, UnitStub
+from .rpc import WORKER, Peer, RemoteError, UnitStub
 
 
 class Worker:
     def __init__(self, sock: socket.socket):
-        self.peer = Peer(sock, trusted=False, resolve_unit=self.resolve,
+        self.peer = Peer(sock, policy=WORKER, resolve_unit=self.resolve,
                          describe_error=self.describe,
                          handlers={"load": self.load, "isolate": self.isolate})
         self.loaded: LoadedNotebook | None = None
