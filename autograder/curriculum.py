@@ -18,6 +18,9 @@ class Assignment:
     units: tuple[str, ...]
     # Units of earlier assignments this notebook imports with `from_assignment`.
     imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Units a graded unit must not use, with the reason the student reads (what the unit
+    # is meant to practise).
+    forbids: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def notebook(self) -> str:
@@ -61,6 +64,9 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
          "TwoLayerNet.accuracy", "TwoLayerNet.numerical_gradient", "TwoLayerNet.gradient"),
         imports={"02_forward": ("sigmoid", "softmax"),
                  "03_learning": ("cross_entropy_error", "numerical_gradient")},
+        forbids={"TwoLayerNet.gradient": {
+            "numerical_gradient": "gradient must compute the gradient by backpropagation "
+                                  "(the backward of each layer), not numerically"}},
     ),
     Assignment(
         "05_training", "training", "The training loop / 学習アルゴリズムの実装",

@@ -43,6 +43,12 @@ def assignment_of(item: pytest.Item) -> str:
     return item.path.stem.removeprefix("test_")
 
 
+def reference_namespace(assignment_id: str) -> types.SimpleNamespace:
+    """The `reference` fixture: the reference notebook's definitions (trusted side only)."""
+    ns = reference_module.load_reference(assignment_id).namespace
+    return types.SimpleNamespace(**{k: v for k, v in ns.items() if not k.startswith("__")})
+
+
 def seed_for(assignment_id: str, check: str) -> int:
     return zlib.crc32(f"{assignment_id}:{check}".encode())
 
@@ -59,6 +65,9 @@ class NotebookRun:
     started: float = 0.0
     seconds: float = 0.0
     closed: bool = False
+    # Checks that passed with reference units of their contract, to run again with the
+    # student's own units once every check of the notebook has run (see own_runs).
+    deferred: list[tuple[pytest.Item, frozenset[str]]] = field(default_factory=list)
 
     def close(self) -> None:
         """Stop the notebook's worker once its last check is done."""
@@ -66,6 +75,11 @@ class NotebookRun:
             self.closed = True
             self.session.close()
             self.seconds = time.monotonic() - self.started
+
+    def passes(self, names: frozenset[str]) -> bool:
+        """Every check of these units (a class's methods included) passed."""
+        return all(r.status == "passed" for r in self.results.values()
+                   if r.unit.split(".")[0] in names)
 
     def result(self, sandbox_warning: str | None) -> AssignmentResult:
         sub = self.submission
@@ -109,8 +123,7 @@ class GradingPlugin:
 
     @pytest.fixture
     def reference(self, request: pytest.FixtureRequest) -> types.SimpleNamespace:
-        ns = reference_module.load_reference(assignment_of(request.node)).namespace
-        return types.SimpleNamespace(**{k: v for k, v in ns.items() if not k.startswith("__")})
+        return reference_namespace(assignment_of(request.node))
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
@@ -120,7 +133,10 @@ class GradingPlugin:
     # -- hooks ----------------------------------------------------------------------
 
     def pytest_configure(self, config: pytest.Config) -> None:
-        config.addinivalue_line("markers", "unit(name, seconds=10): the unit a check grades")
+        config.addinivalue_line("markers", "unit(name, seconds=10, own_run=True): the unit a "
+                                "check grades; own_run=False: the check is about the "
+                                "reference units it calls, so it is not run again with the "
+                                "student's own units")
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         found: set[tuple[str, str]] = set()
@@ -142,7 +158,9 @@ class GradingPlugin:
     def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
         self.session(item).end_check()
         if nextitem is None or nextitem.path != item.path:  # the notebook's last check
-            self.runs[assignment_of(item)].close()
+            run = self.runs[assignment_of(item)]
+            own_runs(run, self.session(item), self.check_seconds)
+            run.close()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo
@@ -158,10 +176,66 @@ class GradingPlugin:
             run.results[entry.id] = CheckResult(entry.id, entry.unit,
                                                 entry.points if status == "passed" else 0.0,
                                                 entry.points, status, message)
+            used = frozenset(n for n in self.session(item).reference_calls if ":" not in n)
+            marker = item.get_closest_marker("unit")
+            if status == "passed" and used and marker.kwargs.get("own_run", True):
+                run.deferred.append((item, used))
         return pytest.TestReport(item.nodeid, item.location, {}, "failed" if exc else "passed",
                                  f"{type(exc).__name__}: {str(exc)[:300]}" if exc else None,
                                  call.when, duration=call.duration, start=call.start,
                                  stop=call.stop)
+
+
+def own_runs(run: NotebookRun, session: Session, default_seconds: float) -> None:
+    """Unit isolation must not be a way around the work: a check that passed with the
+    reference for units of its contract runs again with the student's own units. It keeps
+    its points if it passes there too, or if it fails only because one of those units of
+    the student's fails its own checks (that mistake costs points there, once). It loses
+    them if it does not work at all in the student's notebook (endless recursion between
+    units defined through each other, a loop, a crash), or gives another answer although
+    the units it uses pass their own checks."""
+    for item, used in run.deferred:
+        entry = run.rubric[check_id(item)]
+        marker = item.get_closest_marker("unit")
+        seconds = float(marker.kwargs.get("seconds", default_seconds))
+        exc: BaseException | None = None
+        try:
+            session.begin_check(entry.unit, seed_for(run.submission.assignment_id, entry.id),
+                                seconds, own=True)
+            item.obj(**_fixtures(item, session, run.submission.assignment_id, entry.id))
+        except Exception as caught:  # noqa: BLE001 - every outcome is classified below
+            exc = caught
+        finally:
+            session.end_check()
+        if exc is None:
+            continue
+        status, message = classify(exc, entry, item)
+        names = ", ".join(sorted(used))
+        if _does_not_finish(exc):
+            text = (f"{entry.unit} does not work in your notebook with your own {names}: "
+                    f"{message}")
+        elif run.passes(used):
+            text = (f"{entry.unit} gives another result with your own {names} than with "
+                    f"correct ones, although yours pass their checks: {message}")
+        else:
+            continue
+        run.results[entry.id] = CheckResult(entry.id, entry.unit, 0.0, entry.points,
+                                            "failed" if status == "passed" else status, text)
+
+
+def _does_not_finish(exc: BaseException) -> bool:
+    if isinstance(exc, WorkerLost):
+        return True
+    return isinstance(exc, StudentError) and exc.info.get("type") == "RecursionError"
+
+
+def _fixtures(item: pytest.Item, session: Session, assignment_id: str, check: str
+              ) -> dict[str, object]:
+    """The check's fixtures, fresh (the rng starts again from the check's seed)."""
+    made = {"student": lambda: Student(session),
+            "reference": lambda: reference_namespace(assignment_id),
+            "rng": lambda: np.random.default_rng(seed_for(assignment_id, check))}
+    return {name: made[name]() for name in item._fixtureinfo.argnames}
 
 
 def classify(exc: BaseException | None, entry: RubricCheck, item: pytest.Item) -> tuple[str, str]:

@@ -1,14 +1,19 @@
 """The reference solutions, loaded in the trusted grader only, and what a worker may call.
 
-Under unit isolation a student's unit calls the reference for every other unit: the
-worker holds stubs, and each call crosses back here. `exports_for` decides, per check,
-which reference units the worker may reach: never the unit under test itself.
+Under unit isolation a student's unit is graded with the reference for the units its
+contract uses: the worker holds stubs, and each call crosses back here. A unit's contract
+is derived from the reference implementation (the graded names its code refers to), so it
+is declared in one place: the solution notebook. Everything else in the notebook stays the
+student's own, so a unit cannot earn points by building on reference units it has no use
+for (a layer built on the reference network). Earlier notebooks' functions are always the
+reference's (the student imports them), their classes only where the contract uses them.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -54,21 +59,75 @@ def _export(obj: Any, name: str) -> Callable[..., Any]:
     return obj
 
 
+@functools.cache
+def contract(assignment_id: str, unit: str) -> frozenset[str]:
+    """The names (of this notebook's units and the units it imports) that the reference
+    implementation of `unit` uses. A method's contract follows `self.<method>` calls from
+    the method and from __init__ (which runs in every check of a class)."""
+    a = curriculum.get(assignment_id)
+    ns = load_reference(assignment_id).namespace
+    owner, _, method = unit.partition(".")
+    obj = ns[owner]
+    if isinstance(obj, type):
+        methods = {k: v for k, v in vars(obj).items() if isinstance(v, types.FunctionType)}
+        todo = [m for m in {method, "__init__"} if m in methods] if method else list(methods)
+        codes, seen = [], set()
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                codes.append(methods[name].__code__)
+                todo += [n for n in _names(methods[name].__code__) if n in methods]
+    else:
+        codes = [obj.__code__]
+    graded = set(a.names) | {n for names in a.imports.values() for n in names}
+    used: set[str] = set()
+    while codes:
+        names = _names(codes.pop())
+        for n in names - used:  # the reference's own module-level helpers count too
+            if n not in graded and isinstance(ns.get(n), types.FunctionType):
+                codes.append(ns[n].__code__)
+        used |= names
+    return frozenset(used & graded - {owner})
+
+
+def _names(code: types.CodeType) -> set[str]:
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):  # lambdas, comprehensions, nested functions
+            names |= _names(const)
+    return names
+
+
 def exports_for(assignment_id: str, unit: str | None) -> dict[str, Callable[..., Any]]:
     """Reference units a worker may call during the check of `unit` (None: grading load).
 
-    The assignment's own units except the one under test (the whole class for a method),
-    and the earlier units this notebook imports with `from_assignment`.
+    This notebook's units in the unit's contract; the functions of earlier notebooks it
+    imports (all but those the curriculum forbids for the unit); their classes only where
+    the contract uses them.
     """
     a = curriculum.get(assignment_id)
-    owner = unit.split(".")[0] if unit else None
+    uses = contract(assignment_id, unit) if unit else frozenset()
+    forbidden = a.forbids.get(unit or "", {})
     ns = load_reference(assignment_id).namespace
-    allowed = {name: _export(ns[name], name) for name in a.names if name != owner}
+    allowed = {name: _export(ns[name], name) for name in a.names if name in uses}
     for other_id, names in a.imports.items():
         other = load_reference(other_id).namespace
         for name in names:
+            if name in forbidden or (isinstance(other[name], type) and name not in uses):
+                continue
             allowed[f"{other_id}:{name}"] = _export(other[name], name)
     return allowed
+
+
+def unavailable(assignment_id: str, unit: str, name: str) -> str:
+    """Why the worker may not call the reference `name` while `unit` is checked."""
+    plain = name.rpartition(":")[2]
+    reason = curriculum.get(assignment_id).forbids.get(unit, {}).get(plain)
+    if reason:
+        return f"{unit} may not use {plain}: {reason}"
+    return (f"{plain} is not available while {unit} is checked: {unit} does not need it "
+            f"(write it with your own code)")
 
 
 def import_table(assignment_id: str) -> dict[str, list[str]]:

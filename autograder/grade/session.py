@@ -11,12 +11,16 @@ import time
 from typing import Any
 
 from ..collect.submissions import Submission
-from ..sandbox.codec import ChannelClosed, ChannelTimeout, ProtocolError
+from ..sandbox.codec import ChannelClosed, ChannelTimeout, ProtocolError, TooLarge
 from ..sandbox.launcher import Sandbox, SandboxError, WorkerProcess
-from ..sandbox.rpc import RemoteError, RemoteFunction, RemoteObject, Unsendable
+from ..sandbox.rpc import Rejected, RemoteError, RemoteFunction, RemoteObject, Unsendable
 from . import reference
 
 LOAD_SECONDS = 20.0
+# What the grading process accepts from one worker: the grader's memory must not grow with
+# what student code sends. The largest legitimate message is a few MB (the training check).
+MAX_MESSAGE_BYTES = 128 * 2**20
+CHECK_BUDGET_BYTES = 384 * 2**20
 
 
 class StudentError(Exception):
@@ -28,7 +32,7 @@ class StudentError(Exception):
         text = str(info.get("text") or f"{info.get('type')}: {info.get('message', '')}")
         if info.get("not_implemented"):
             self.status, message = "failed", f"{label}: not implemented yet"
-        elif info.get("not_ready") or info.get("type") == "LookupError":
+        elif info.get("not_ready") or info.get("rejected") or info.get("type") == "LookupError":
             self.status, message = "failed", f"{label}: {text}"
         else:
             self.status, message = "error", f"{label} raised {text}"
@@ -71,6 +75,8 @@ class Session:
 
         worker = self.sandbox.spawn()
         self.worker = worker
+        worker.peer.channel.max_message = MAX_MESSAGE_BYTES
+        worker.peer.channel.budget = CHECK_BUDGET_BYTES
         a = curriculum.get(self.assignment_id)
         worker.peer.deadline = time.monotonic() + LOAD_SECONDS
         try:
@@ -104,7 +110,12 @@ class Session:
 
     # -- checks -------------------------------------------------------------------
 
-    def begin_check(self, unit: str, seed: int, seconds: float) -> None:
+    def begin_check(self, unit: str, seed: int, seconds: float, own: bool = False) -> None:
+        """Start a check of `unit` in the worker. Unit isolation: the units of the unit's
+        contract are the reference's, the rest of the notebook is the student's own. With
+        own=True every unit of the notebook is the student's own (only earlier notebooks'
+        units stay the reference's): the check of how the unit works in the student's own
+        notebook."""
         self.unit, self.reference_calls = unit, []
         remaining = self.budget_end - time.monotonic()
         if remaining <= 0:
@@ -116,18 +127,20 @@ class Session:
         except SandboxError as exc:
             raise WorkerLost("error", f"the sandbox could not start: {exc}") from None
         exports = reference.exports_for(self.assignment_id, unit)
+        if own:
+            exports = {n: f for n, f in exports.items() if ":" in n}
 
         def resolve(name: str) -> Any:
             if name not in exports:
-                raise LookupError(f"{name} is not available while {unit} is checked")
+                raise LookupError(reference.unavailable(self.assignment_id, unit, name))
             self.reference_calls.append(name)
             return exports[name]
 
         worker.peer.reset()
         worker.peer.resolve_unit = resolve
         worker.peer.deadline = time.monotonic() + self.check_seconds
-        owner = unit.split(".")[0]
-        self.request("isolate", {"replace": [n for n in exports if ":" not in n and n != owner],
+        worker.peer.channel.budget = CHECK_BUDGET_BYTES
+        self.request("isolate", {"replace": [n for n in exports if ":" not in n],
                                  "seed": seed})
 
     def end_check(self) -> None:
@@ -151,6 +164,12 @@ class Session:
             status = self.lose()
             raise WorkerLost("error", f"{self.unit}: the worker process died during this "
                                       f"check ({status})") from None
+        except TooLarge as exc:
+            self.lose()
+            raise WorkerLost("error", f"{self.unit}: the answer is too large ({exc}); the "
+                                      f"grader accepts at most {MAX_MESSAGE_BYTES // 2**20} MiB "
+                                      f"in one message and {CHECK_BUDGET_BYTES // 2**20} MiB "
+                                      f"in one check") from None
         except ProtocolError as exc:
             self.lose()
             raise WorkerLost("error", f"{self.unit}: the notebook sent data the grader cannot "
@@ -179,6 +198,20 @@ class Student:
         if name.startswith("_"):
             raise AttributeError(name)
         return _Callable(self._session, {"unit": name}, name)
+
+    def current(self, value: Any) -> Any:
+        """`value` (an array or container this check passed to a unit) as the student's
+        code holds it now: the grader's own arrays never change, so a check that wants to
+        see what a unit did to its arguments (or what a callback saw) reads it here. The
+        result is the worker's data: validate it like any answer."""
+        worker = self._session.worker
+        return worker.peer.links.current(value) if worker is not None else value
+
+    def replaced(self, container: Any) -> list:
+        """Keys (or indexes) of `container` whose array the student's code replaced by a
+        new array instead of changing it in place."""
+        worker = self._session.worker
+        return worker.peer.links.replaced(container) if worker is not None else []
 
     def write_back(self, value: Any) -> None:
         """Send back arrays received from the worker after changing them here: the
@@ -221,6 +254,9 @@ class _Callable:
                                  {k: _unwrap(v) for k, v in kwargs.items()})
             except RemoteError as exc:
                 raise StudentError(self._label, exc.info) from None
+            except Rejected as exc:
+                raise StudentError(self._label, {"type": "Rejected", "rejected": True,
+                                                 "text": str(exc)}) from None
 
         return _wrap(session.guard(run), self._label, session)
 

@@ -126,7 +126,8 @@ def test_numerical_gradient_restores_x(student, rng):
     x = rng.normal(size=(2, 3))
     before = x.copy()
     got = student.numerical_gradient(lambda v: float(np.sum(v ** 2)), x)
-    expect.unchanged(before, x, what="numerical_gradient", hint=HINTS["numgrad_not_restored"])
+    expect.unchanged(before, student.current(x), what="numerical_gradient",
+                     hint=HINTS["numgrad_not_restored"])
     expect.array_close(got, 2 * before, rtol=1e-5, atol=1e-7,
                        what="numerical_gradient(sum(x²), x)")
 
@@ -134,7 +135,9 @@ def test_numerical_gradient_restores_x(student, rng):
 @pytest.mark.unit("numerical_gradient")
 def test_numerical_gradient_changes_x_itself(student, rng):
     weights = rng.normal(size=(2, 2))
-    loss = lambda _: float(np.sum(weights ** 2))
+    # The loss reads W itself, as the book's network does: what the student's code holds
+    # as W when it calls the loss (the grader's own array never changes).
+    loss = lambda _: float(np.sum(np.asarray(student.current(weights), dtype=float) ** 2))
     got = student.numerical_gradient(loss, weights)
     expect.array_close(got, 2 * weights, rtol=1e-6, atol=1e-8,
                        what="numerical_gradient(lambda W: loss(), W) where loss reads W itself",

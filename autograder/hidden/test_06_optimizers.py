@@ -9,15 +9,24 @@ from autograder.selfcheck.hints import HINTS
 SHAPES = {"W1": (3, 4), "b1": (4,), "W2": (4, 2)}
 
 
-def _run(optimizer, rng, steps=4, seed_params=None):
-    """Apply `steps` updates with the same random gradients; return the params each step."""
-    params = {k: v.copy() for k, v in seed_params.items()}
-    originals = dict(params)
-    history = []
+def _run(optimizer, rng, steps, start, student=None):
+    """Apply `steps` updates with the same random gradients: the params after each step,
+    and the keys whose array update replaced instead of changing it in place.
+
+    For the student's optimizer the grader's arrays never change: each step reads the
+    params as the student's code holds them afterwards and passes those to the next."""
+    params = {k: v.copy() for k, v in start.items()}
+    history, replaced = [], set()
     for grads in _gradients(rng, steps):
         optimizer.update(params, grads)
-        history.append({k: v.copy() for k, v in params.items()})
-    return params, originals, history
+        if student is not None:
+            replaced.update(student.replaced(params))
+            params = student.current(params)
+            expect.that(isinstance(params, dict) and sorted(params) == sorted(start),
+                        f"after update(params, grads) params must keep the keys "
+                        f"{sorted(start)}, got {expect.show(params)}", HINTS["sgd_in_place"])
+        history.append({k: np.array(v, copy=True) for k, v in params.items()})
+    return history, replaced
 
 
 def _gradients(rng, steps):
@@ -29,11 +38,10 @@ def _gradients(rng, steps):
 
 def _compare(student, reference, rng, name, kwargs, hint, steps=4):
     start = {k: rng.normal(size=s) for k, s in SHAPES.items()}
-    params, originals, got = _run(getattr(student, name)(**kwargs), rng, steps, start)
-    _, _, want = _run(getattr(reference, name)(**kwargs), rng, steps, start)
-    for key in SHAPES:
-        expect.that(params[key] is originals[key],
-                    f"{name}.update replaced params[{key!r}] with a new array",
+    got, replaced = _run(getattr(student, name)(**kwargs), rng, steps, start, student)
+    want, _ = _run(getattr(reference, name)(**kwargs), rng, steps, start)
+    for key in sorted(replaced):
+        expect.that(False, f"{name}.update replaced params[{key!r}] with a new array",
                     HINTS["sgd_in_place"])
     args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
     for step, (mine, theirs) in enumerate(zip(got, want), start=1):
@@ -72,8 +80,9 @@ def test_Adam_first_step(student, rng):
     params = {k: v.copy() for k, v in start.items()}
     grads = {k: rng.normal(size=s) for k, s in SHAPES.items()}
     student.Adam(lr=0.01).update(params, grads)
+    after = student.current(params)
     for key in SHAPES:
-        step = params[key] - start[key]
+        step = np.asarray(after[key], dtype=float) - start[key]
         expect.array_close(np.abs(step), np.full(step.shape, 0.01), rtol=1e-3, atol=1e-6,
                            what=f"|change| of params[{key!r}] after Adam(lr=0.01)'s first update",
                            hint=HINTS["adam_bias_correction"])
