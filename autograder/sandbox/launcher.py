@@ -5,10 +5,11 @@ subprocess with the same limits and a warning) holding a zygote; `spawn()` forks
 worker in it and returns a `WorkerProcess` whose `peer` talks to it.
 
 What the container sees: the Python runtime and system libraries read-only, a private
-/tmp, /proc and /dev of its own, no network, its own pid namespace, and under /kit only
-the student-side part of the kit (notebook loading, the self-check, the worker). Not the
-solutions, not the hidden suites, not the grader, not the submissions: a notebook reaches
-the worker as text through its socket.
+/tmp of bounded size (`Limits.tmp_bytes`, mounted by the zygote), /proc and /dev of its
+own, no network, its own pid namespace, and under /kit only the student-side part of the
+kit (notebook loading, the self-check, the worker). Not the solutions, not the hidden
+suites, not the grader, not the submissions: a notebook reaches the worker as text through
+its socket. No process in it holds a capability once the zygote is ready.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .codec import ChannelClosed
-from .rpc import GRADER, Peer
+from .rpc import Peer
 
 KIT = Path(__file__).resolve().parents[2]
 # The student-side part of the kit, the only code of ours the sandbox can see.
@@ -37,14 +38,39 @@ KIT_PUBLIC = ("autograder/__init__.py", "autograder/curriculum.py", "autograder/
               "autograder/selfcheck", "autograder/sandbox", "dataset")
 NO_BWRAP_WARNING = ("bubblewrap is not available ({reason}): student code ran in a plain "
                     "subprocess with resource limits and a seccomp filter, but without "
-                    "filesystem or network isolation")
+                    "filesystem or network isolation (its /tmp is this machine's /tmp, not "
+                    "a private one)")
+UNBOUNDED_TMP_WARNING = ("the sandbox's /tmp has no size limit here ({reason}): a submission "
+                         "could fill this machine's memory through it")
+# A sandbox starts in well under a second; a probe that takes long is a machine under load
+# (pytest and grading processes starting side by side), not an answer.
+PROBE_SECONDS = 30.0
+NOBODY = 65534
+PROBE_ATTEMPTS = 3
 
 
 @dataclass
 class Limits:
+    """What one worker (one notebook's student code) may use.
+
+    memory_bytes: address space (RLIMIT_AS); an allocation past it raises MemoryError.
+    cpu_seconds: CPU time (RLIMIT_CPU, then SIGXCPU); wall-clock limits are per check and
+        per submission in the grader (Options.check_seconds, budget_seconds).
+    file_bytes: the largest file it may write (RLIMIT_FSIZE).
+    tmp_bytes: the size of the sandbox's private /tmp, shared by the workers of one
+        student (under bubblewrap; a tmpfs is host memory, outside memory_bytes).
+    open_files: file descriptors (RLIMIT_NOFILE).
+    output_bytes: how much of its stdout and stderr is kept; the rest is counted, dropped.
+
+    Processes and threads: none. The seccomp filter refuses fork, vfork and clone (EPERM,
+    threads included: the exercises need none, and numpy runs with one BLAS thread), which
+    holds for root as well, where RLIMIT_NPROC is not enforced.
+    """
+
     memory_bytes: int = 3 * 1024**3
     cpu_seconds: int = 600
     file_bytes: int = 64 * 1024**2
+    tmp_bytes: int = 64 * 1024**2
     open_files: int = 256
     output_bytes: int = 16 * 1024
 
@@ -79,7 +105,7 @@ class OutputDrain(threading.Thread):
 class WorkerProcess:
     def __init__(self, sandbox: Sandbox, pid: int, sock: socket.socket, output: OutputDrain):
         self.sandbox, self.pid, self.sock, self.output = sandbox, pid, sock, output
-        self.peer = Peer(sock, policy=GRADER)
+        self.peer = Peer(sock, trusted=True)
         self.status: str | None = None
 
     def stop(self) -> str:
@@ -92,21 +118,45 @@ class WorkerProcess:
 
 
 @functools.cache
+def _probe_bwrap() -> tuple[str | None, str | None]:
+    """(path of a usable bwrap, None) or (None, why not); see bwrap_available."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        return None, "bwrap is not installed"
+    reason = ""
+    for attempt in range(PROBE_ATTEMPTS):
+        if attempt:
+            time.sleep(0.2 * attempt)  # a transient failure: no free user namespace, ...
+        try:
+            probe = subprocess.run([bwrap, "--unshare-all", "--unshare-user", "--ro-bind", "/",
+                                    "/", "true"], capture_output=True, timeout=PROBE_SECONDS,
+                                   check=False)
+        except subprocess.TimeoutExpired:
+            reason = f"it did not start a sandbox within {PROBE_SECONDS:g} s"
+            continue
+        except OSError as exc:
+            return None, f"{bwrap} could not be run: {exc}"
+        if probe.returncode == 0:
+            return bwrap, None
+        lines = probe.stderr.decode(errors="replace").strip().splitlines()
+        reason = lines[-1] if lines else f"it exited with status {probe.returncode}"
+    return None, f"{bwrap} cannot create a sandbox here: {reason}"
+
+
 def bwrap_available() -> str | None:
     """The path of a bwrap executable that can actually make a sandbox here, or None.
 
     Installed is not enough: Ubuntu 24.04's AppArmor rule and many containers forbid the
     unprivileged user namespace bwrap needs, and then the sandbox falls back (with a warning).
+    The probe is retried, with a generous timeout, before it says no: a wrong no silently
+    downgrades every sandbox of the process (and skips the sandbox tests).
     """
-    bwrap = shutil.which("bwrap")
-    if bwrap is None:
-        return None
-    try:
-        probe = subprocess.run([bwrap, "--unshare-all", "--unshare-user", "--ro-bind", "/", "/",
-                                "true"], capture_output=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return bwrap if probe.returncode == 0 else None
+    return _probe_bwrap()[0]
+
+
+def bwrap_problem() -> str | None:
+    """Why bwrap cannot be used here (one line), or None if it can."""
+    return _probe_bwrap()[1]
 
 
 def _runtime_paths() -> list[Path]:
@@ -127,10 +177,15 @@ def _runtime_paths() -> list[Path]:
     return paths
 
 
-def bwrap_command(bwrap: str, control_fd: int) -> list[str]:
+def bwrap_command(bwrap: str, control_fd: int, tmp_bytes: int | None = None) -> list[str]:
     cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
            "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
            "--dir", "/kit", "--chdir", "/tmp"]
+    if os.geteuid() == 0:
+        # The grader runs as root in CI. Root inside the sandbox would keep the zygote from
+        # mapping itself into the user namespace it mounts /tmp from (mapping the host's
+        # uid 0 needs CAP_SETFCAP), and student code has no business being uid 0 anyway.
+        cmd += ["--uid", str(NOBODY), "--gid", str(NOBODY)]
     for top in ("usr", "lib", "lib32", "lib64", "bin", "sbin"):
         host = Path("/") / top
         if host.is_symlink():
@@ -150,13 +205,15 @@ def bwrap_command(bwrap: str, control_fd: int) -> list[str]:
             cmd += ["--tmpfs", str(secret)]
     for rel in KIT_PUBLIC:
         cmd += ["--ro-bind", str(KIT / rel), f"/kit/{rel}"]
-    return [*cmd, *_python_command(Path("/kit"), control_fd)]
+    return [*cmd, *_python_command(Path("/kit"), control_fd, tmp_bytes)]
 
 
-def _python_command(kit: Path, control_fd: int) -> list[str]:
+def _python_command(kit: Path, control_fd: int, tmp_bytes: int | None = None) -> list[str]:
+    """The zygote's command line. tmp_bytes: the zygote mounts a /tmp of that size (only
+    in a sandbox of its own: the fallback must not hide the machine's /tmp from itself)."""
     site = [str(p) for p in sys.path if p and "site-packages" in p]
     boot = (f"import sys; sys.path[:0] = [{str(kit)!r}]; sys.path += {site!r}; "
-            f"from autograder.sandbox.zygote import main; main({control_fd})")
+            f"from autograder.sandbox.zygote import main; main({control_fd}, {tmp_bytes!r})")
     return [sys.executable, "-I", "-S", "-B", "-c", boot]
 
 
@@ -183,13 +240,23 @@ class Sandbox:
         self._proc: subprocess.Popen | None = None
         self._ctrl: socket.socket | None = None
         self._tmp: tempfile.TemporaryDirectory | None = None
+        self.starts = 0  # zygotes started: more than one means one died and was replaced
+
+    @property
+    def running(self) -> bool:
+        """Whether the current zygote is alive (a student must not be able to kill it)."""
+        return self._proc is not None and self._proc.poll() is None
 
     def start(self) -> Sandbox:
         bwrap = bwrap_available() if self.isolation != "none" else None
         if bwrap:
             try:
-                self._launch(lambda fd: bwrap_command(bwrap, fd), cwd=None)
+                ready = self._launch(lambda fd: bwrap_command(bwrap, fd, self.limits.tmp_bytes),
+                                     cwd=None)
                 self.mode = "bwrap"
+                tmp = str(ready.get("tmp"))
+                self.warning = (None if tmp == "bounded" else
+                                UNBOUNDED_TMP_WARNING.format(reason=tmp))
                 return self
             except SandboxError as exc:
                 if self.isolation == "bwrap":
@@ -197,8 +264,9 @@ class Sandbox:
                 reason = str(exc)
         else:
             if self.isolation == "bwrap":
-                raise SandboxError("bubblewrap (bwrap) is not installed")
-            reason = "bwrap not installed" if self.isolation == "auto" else "disabled"
+                raise SandboxError(bwrap_problem() or "bubblewrap (bwrap) is not available")
+            reason = (bwrap_problem() or "bwrap is not available") if self.isolation == "auto" \
+                else "disabled"
         self._tmp = tempfile.TemporaryDirectory(prefix="scratchgrad-worker-")
         env_kit = Path(self._tmp.name) / "kit"
         for rel in KIT_PUBLIC:  # the same student-side kit view, as a private copy
@@ -213,7 +281,8 @@ class Sandbox:
         self.warning = NO_BWRAP_WARNING.format(reason=reason)
         return self
 
-    def _launch(self, command: Callable[[int], list[str]], cwd: str | None) -> None:
+    def _launch(self, command: Callable[[int], list[str]], cwd: str | None) -> dict:
+        """Start a zygote; its ready message (pid, and what became of /tmp)."""
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             fd = child.fileno()
@@ -235,7 +304,9 @@ class Sandbox:
             parent.close()
             raise SandboxError(err[-1] if err else "the sandbox did not start")
         self._proc, self._ctrl = proc, parent
+        self.starts += 1
         threading.Thread(target=_drain, args=(proc.stderr,), daemon=True).start()
+        return ready
 
     def _control(self, msg: dict, fds: list[int] | None = None, timeout: float = 30) -> dict:
         if self._ctrl is None:
