@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .codec import ChannelClosed
-from .rpc import Peer
+from .rpc import GRADER, Peer
 
 KIT = Path(__file__).resolve().parents[2]
 # The student-side part of the kit, the only code of ours the sandbox can see.
@@ -105,7 +105,7 @@ class OutputDrain(threading.Thread):
 class WorkerProcess:
     def __init__(self, sandbox: Sandbox, pid: int, sock: socket.socket, output: OutputDrain):
         self.sandbox, self.pid, self.sock, self.output = sandbox, pid, sock, output
-        self.peer = Peer(sock, trusted=True)
+        self.peer = Peer(sock, policy=GRADER)
         self.status: str | None = None
 
     def stop(self) -> str:
