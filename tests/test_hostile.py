@@ -1,35 +1,48 @@
-"""Hostile submissions: none gains a point, a crash costs only its own checks, and the
-batch always finishes. They run in the real sandbox (bubblewrap where installed)."""
+"""Hostile submissions against the grader itself, graded as a class is (grade_class, two
+processes, bubblewrap where it can run): none gains a point, a crash costs only its own
+checks, and the batch always finishes.
+
+Each hostile student is the solutions notebook of 02_forward (16 points) with softmax
+replaced, or one cell added, so that a point won or lost shows. The sandbox's own promises
+(network, exec, files, /tmp, limits) are in test_sandbox_promises.py.
+"""
 
 import json
-import shutil
-import textwrap
+import os
+import uuid
+from dataclasses import dataclass
 
 import pytest
 from grading import grade
+from sandboxing import (
+    A,
+    describe,
+    hostile_notebook,
+    other_checks,
+    require_bwrap,
+    unit_checks,
+    write_student,
+)
 
-from autograder import curriculum, paths
-from autograder.demo import Mistake, student_notebook, write_notebook
-from autograder.sandbox.launcher import bwrap_available
+from autograder.sandbox.launcher import NO_BWRAP_WARNING, UNBOUNDED_TMP_WARNING
 
-A = curriculum.get("02_forward")
-SOLUTIONS_NB = paths.solutions_dir() / A.id / A.notebook
-HIDDEN_SUITE = paths.ROOT / "autograder" / "hidden" / "test_02_forward.py"
-
-
-def softmax(code):
-    return Mistake("hostile", None, None, "softmax", textwrap.dedent(code), "")
-
-
-def with_cell(nb, code):
-    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
-                        "execution_count": None, "source": textwrap.dedent(code)})
-    return nb
+PICKLE_MARKER = f"/tmp/scratchgrad-pwned-{uuid.uuid4().hex[:12]}"
+WRONG_SOFTMAX = "def softmax(x):\n    import numpy as np\n    return np.zeros_like(x)\n"
 
 
-# Built on the untouched release: whatever they do, they must score 0.
-NO_POINTS = {
-    "patches_numpy_comparisons": lambda: with_cell(student_notebook(A.id, unfinished=True), """
+@dataclass(frozen=True)
+class Hostile:
+    """A hostile notebook and how every one of its softmax checks must end."""
+
+    code: str | None  # the softmax, or None to keep the solution's
+    status: str
+    says: str  # in every softmax check's message
+    extra_cell: str | None = None
+
+
+HOSTILE = {
+    # The patch runs in the worker; the comparisons are made in the grader.
+    "patches_numpy_comparisons": Hostile(WRONG_SOFTMAX, "failed", "softmax(x)", """
         import numpy as np
         class _Patch:  # a class body runs when the notebook is loaded
             np.allclose = lambda *a, **k: True
@@ -37,50 +50,21 @@ NO_POINTS = {
             np.array_equal = lambda *a, **k: True
             np.testing.assert_allclose = lambda *a, **k: None
         """),
-    "exits_at_import": lambda: with_cell(student_notebook(A.id, unfinished=True), """
-        import sys
-        class _Exit:
-            sys.exit(0)
-        """),
-    "os_exit_at_import": lambda: with_cell(student_notebook(A.id, unfinished=True), """
-        import os
-        class _Exit:
-            os._exit(0)
-        """),
-    "reads_the_solutions": lambda: student_notebook(A.id, [softmax(f"""
-        def softmax(x):
-            import json
-            nb = json.load(open({str(SOLUTIONS_NB)!r}))
-            src = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
-            ns = {{}}
-            exec(src, ns)
-            return ns["softmax"](x)
-        """)], unfinished=True),
-    "reads_the_hidden_suite": lambda: student_notebook(A.id, [softmax(f"""
-        def softmax(x):
-            text = open({str(HIDDEN_SUITE)!r}).read()
-            raise ValueError(text[:200])
-        """)], unfinished=True),
-    "imports_the_grader": lambda: student_notebook(A.id, [softmax("""
-        def softmax(x):
-            from autograder.grade import reference
-            return reference.load_reference("02_forward").namespace["softmax"](x)
-        """)], unfinished=True),
-    "calls_the_reference_it_is_graded_on": lambda: student_notebook(A.id, [softmax("""
+    "calls_the_reference_it_is_graded_on": Hostile("""
         def softmax(x):
             from autograder.sandbox.rpc import UnitStub
             import gc
             peer = next(o for o in gc.get_objects() if type(o).__name__ == "Peer")
             return UnitStub(peer, "softmax")(x)
-        """)], unfinished=True),
-    "returns_a_pickle_bomb": lambda: student_notebook(A.id, [softmax("""
+        """, "error", "not available while softmax is checked"),
+    "returns_a_pickle_bomb": Hostile(f"""
         def softmax(x):
             class Bomb:
                 def __reduce__(self):
-                    return (exec, ("open('/tmp/scratchgrad-pwned', 'w').write('x')",))
+                    return (exec, ("open({PICKLE_MARKER!r}, 'w').write('x')",))
             return Bomb()
-        """)], unfinished=True),
-    "returns_a_lying_ndarray": lambda: student_notebook(A.id, [softmax("""
+        """, "failed", "Bomb"),
+    "returns_a_lying_ndarray": Hostile("""
         def softmax(x):
             import numpy as np
             class Liar(np.ndarray):
@@ -89,122 +73,98 @@ NO_POINTS = {
                 def __array_finalize__(self, obj):
                     pass
             return np.zeros_like(x).view(Liar)
-        """)], unfinished=True),
-    "returns_nan_and_wrong_shapes": lambda: student_notebook(A.id, [softmax("""
+        """, "failed", "softmax(x)"),
+    "returns_nan_and_wrong_shapes": Hostile("""
         def softmax(x):
             import numpy as np
             return np.full(np.shape(x)[::-1] + (1,), np.nan)
-        """)], unfinished=True),
+        """, "failed", "shape"),
+    "segfaults": Hostile("def softmax(x):\n    import ctypes\n    return ctypes.string_at(0)\n",
+                         "error", "SIGSEGV"),
+    "calls_sys_exit": Hostile("def softmax(x):\n    import sys\n    sys.exit(3)\n", "error",
+                              "sys.exit(3) was called"),
+    "calls_os_exit": Hostile("def softmax(x):\n    import os\n    os._exit(3)\n", "error",
+                             "the worker process died during this check (exited with status 3)"),
+    # Output costs nothing; it is only capped.
+    "prints_a_flood": Hostile("""
+        def softmax(x):
+            import sys
+            import numpy as np
+            for _ in range(400):
+                sys.stdout.write('#' * 5000)
+            e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+            return e / np.sum(e, axis=-1, keepdims=True)
+        """, "passed", ""),
 }
 
-# Built on the solutions with softmax replaced: they lose softmax, and only softmax.
-SOFTMAX_ONLY = {
-    "loops_forever": "def softmax(x):\n    while True:\n        pass\n",
-    # 4 GB at once, over the 3 GiB limit: a gradual hog is as real, but its time to reach
-    # the limit depends on how fast this machine hands out fresh pages
-    "hogs_memory": ("def softmax(x):\n    import numpy as np\n    hog = []\n"
-                    "    while True:\n        hog.append(np.ones(500_000_000))\n"),
-    "segfaults": "def softmax(x):\n    import ctypes\n    return ctypes.string_at(0)\n",
-    "forks_forever": ("def softmax(x):\n    import os\n    while True:\n        os.fork()\n"),
-    "calls_sys_exit": "def softmax(x):\n    import sys\n    sys.exit(3)\n",
-    "calls_os_exit": "def softmax(x):\n    import os\n    os._exit(3)\n",
-    "prints_a_flood": ("def softmax(x):\n    import sys\n    for _ in range(20000):\n"
-                       "        sys.stdout.write('#' * 5000)\n    return x\n"),
-    "kills_its_parent": ("def softmax(x):\n    import os, signal\n"
-                         "    os.kill(os.getppid(), signal.SIGKILL)\n    return x\n"),
-}
+# A pytest configuration that would pass every failing check, were it ever loaded.
+PLUGIN = ("import pytest\n@pytest.hookimpl(hookwrapper=True)\n"
+          "def pytest_pyfunc_call(pyfuncitem):\n"
+          "    outcome = yield\n    outcome.force_result(True)\n")
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    if os.path.exists(PICKLE_MARKER):
+        os.remove(PICKLE_MARKER)
     root = tmp_path_factory.mktemp("hostile")
-    for name, build in NO_POINTS.items():
-        write_notebook(build(), root / name / A.id / A.notebook)
-    for name, code in SOFTMAX_ONLY.items():
-        write_notebook(student_notebook(A.id, [softmax(code)]), root / name / A.id / A.notebook)
-    write_notebook(student_notebook(A.id), root / "honest" / A.id / A.notebook)
-    # A pytest configuration that would pass every test, were it ever loaded.
-    plugin = ("import pytest\n@pytest.hookimpl(hookwrapper=True)\n"
-              "def pytest_runtest_makereport(item, call):\n"
-              "    outcome = yield\n    outcome.get_result().outcome = 'passed'\n")
-    conftest_student = root / "injects_pytest_config"
-    write_notebook(student_notebook(A.id, unfinished=True), conftest_student / A.id / A.notebook)
-    for folder in (root, conftest_student, conftest_student / A.id):
-        (folder / "conftest.py").write_text(plugin)
-        (folder / "pytest.ini").write_text("[pytest]\naddopts = -p conftest\n")
-    shutil.copy(root / "conftest.py", root / "injects_pytest_config" / "plugin.py")
-    return grade(root, jobs=2, check_seconds=3.0)
+    for name, hostile in HOSTILE.items():
+        write_student(root, name, hostile_notebook(hostile.code, hostile.extra_cell))
+    write_student(root, "honest", hostile_notebook())
+    write_student(root, "exits_at_import", hostile_notebook(extra_cell="""
+        import sys
+        class _Exit:
+            sys.exit(0)
+        """))
+    write_student(root, "os_exit_at_import", hostile_notebook(extra_cell="""
+        import os
+        class _Exit:
+            os._exit(0)
+        """))
+    # The same partly right notebook twice, once with a pytest configuration beside it.
+    for name in ("injects_pytest_config", "same_notebook_without_pytest_config"):
+        write_student(root, name, hostile_notebook(WRONG_SOFTMAX))
+    for folder in (root / "injects_pytest_config", root / "injects_pytest_config" / A.id):
+        (folder / "conftest.py").write_text(PLUGIN)
+        (folder / "plugin.py").write_text(PLUGIN)
+        (folder / "pytest.ini").write_text("[pytest]\naddopts = -p plugin\n")
+    try:
+        yield grade(root, jobs=2, check_seconds=3.0)
+    finally:
+        if os.path.exists(PICKLE_MARKER):
+            os.remove(PICKLE_MARKER)
 
 
-@pytest.mark.skipif(not bwrap_available(),
-                    reason="skipped: bubblewrap is not installed or cannot run here")
 def test_runs_in_bubblewrap_where_installed(graded):
-    # the fallback to a plain subprocess would put its warning in the notes
-    assert all(not r.notes for r in graded.values() if r.student_id == "honest")
+    require_bwrap("the sandbox under test is bubblewrap's")
+    # the fallback to a plain subprocess, or a /tmp without its limit, leaves its warning
+    warnings = [w.split("(")[0] for w in (NO_BWRAP_WARNING, UNBOUNDED_TMP_WARNING)]
+    notes = {n for r in graded.values() for n in r.notes if n.startswith(tuple(warnings))}
+    assert not notes, notes
 
 
-def test_the_honest_student_still_gets_full_marks(graded):
+def test_the_honest_student_gets_full_marks(graded):
     result = graded[("honest", A.id)]
-    assert result.score == result.max_score
+    assert result.score == result.max_score == 16, describe(result.checks)
 
 
-@pytest.mark.parametrize("student", [*NO_POINTS, "injects_pytest_config"])
-def test_gains_no_point(graded, student):
-    result = graded[(student, A.id)]
-    assert result.score == 0, [(c.id, c.status, c.message) for c in result.checks if c.score]
-
-
-@pytest.mark.skipif(not bwrap_available(), reason="the filesystem is only hidden by bubblewrap")
-@pytest.mark.parametrize("student", ["reads_the_solutions", "reads_the_hidden_suite",
-                                     "imports_the_grader"])
-def test_cannot_see_the_grader(graded, student):
-    messages = " ".join(c.message for c in graded[(student, A.id)].checks if c.unit == "softmax")
-    assert "Error" in messages
-    assert "def softmax" not in messages and "unit(" not in messages
-
-
-def test_reference_under_test_is_out_of_reach(graded):
-    messages = [c.message for c in graded[("calls_the_reference_it_is_graded_on", A.id)].checks
-                if c.unit == "softmax"]
-    assert all("not available while softmax is checked" in m for m in messages), messages
+@pytest.mark.parametrize("student", list(HOSTILE))
+def test_a_hostile_unit_costs_only_its_own_checks(graded, student):
+    hostile, result = HOSTILE[student], graded[(student, A.id)]
+    lost = unit_checks(result)
+    assert lost and all(c.status == hostile.status and hostile.says in c.message
+                        for c in lost), describe(lost)
+    assert all(c.status == "passed" for c in other_checks(result)), \
+        describe(other_checks(result))
+    want = result.max_score - (0 if hostile.status == "passed" else sum(c.max_score
+                                                                         for c in lost))
+    assert result.score == want
 
 
 def test_nothing_from_the_worker_is_unpickled(graded):
-    import os
-
-    assert not os.path.exists("/tmp/scratchgrad-pwned")
-    messages = [c.message for c in graded[("returns_a_pickle_bomb", A.id)].checks
-                if c.unit == "softmax"]
+    assert not os.path.exists(PICKLE_MARKER)
+    messages = [c.message for c in unit_checks(graded[("returns_a_pickle_bomb", A.id)])]
     assert all("expected an ndarray" in m and "Bomb" in m for m in messages), messages
-
-
-def test_a_lying_subclass_is_judged_by_its_numbers(graded):
-    checks = [c for c in graded[("returns_a_lying_ndarray", A.id)].checks if c.unit == "softmax"]
-    assert all(c.status == "failed" for c in checks)
-
-
-@pytest.mark.parametrize("student", list(SOFTMAX_ONLY))
-def test_a_crash_costs_only_its_own_checks(graded, student):
-    result = graded[(student, A.id)]
-    lost = {c.unit for c in result.checks if c.status != "passed"}
-    assert lost <= {"softmax"}, [(c.id, c.message) for c in result.checks if c.score == 0]
-    if student != "prints_a_flood":
-        assert lost == {"softmax"}
-
-
-def test_statuses_say_what_happened(graded):
-    def statuses(student):
-        return {c.status for c in graded[(student, A.id)].checks if c.unit == "softmax"}
-
-    assert statuses("loops_forever") == {"timeout"}
-    assert statuses("segfaults") == {"error"}
-    messages = " ".join(c.message for c in graded[("segfaults", A.id)].checks)
-    assert "SIGSEGV" in messages
-    assert "sys.exit(3)" in " ".join(c.message for c in graded[("calls_sys_exit", A.id)].checks)
-    assert "MemoryError" in " ".join(c.message for c in graded[("hogs_memory", A.id)].checks)
-    assert "BlockingIOError" in " ".join(
-        c.message for c in graded[("forks_forever", A.id)].checks) or "Operation not permitted" \
-        in " ".join(c.message for c in graded[("forks_forever", A.id)].checks)
 
 
 def test_output_is_capped(graded):
@@ -213,7 +173,23 @@ def test_output_is_capped(graded):
     assert "more bytes not kept" in result.output
 
 
-def test_load_failures_are_reported(graded):
+def test_a_pytest_configuration_in_the_submission_has_no_effect(graded):
+    injected = graded[("injects_pytest_config", A.id)]
+    plain = graded[("same_notebook_without_pytest_config", A.id)]
+    assert injected.score == plain.score == injected.max_score - 4, describe(injected.checks)
+    assert [(c.id, c.status) for c in injected.checks] == [(c.id, c.status)
+                                                            for c in plain.checks]
+
+
+def test_sys_exit_at_import_loses_nothing_defined_before_it(graded):
+    result = graded[("exits_at_import", A.id)]
+    assert result.score == result.max_score, describe(result.checks)
+    assert any("SystemExit" in note or "sys.exit" in note for note in result.notes), result.notes
+
+
+def test_a_worker_that_dies_while_loading_costs_the_notebook(graded):
     result = graded[("os_exit_at_import", A.id)]
-    assert all(c.status == "error" and "could not be loaded" in c.message for c in result.checks)
+    assert result.score == 0
+    assert all(c.status == "error" and "could not be loaded" in c.message
+               for c in result.checks), describe(result.checks)
     assert json.dumps(result.to_dict())  # the record is still written
