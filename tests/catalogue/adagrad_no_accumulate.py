@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "AdaGrad.update"
 HINT = "adagrad_accumulate"
 REPLACES = "AdaGrad.update"
+FAILS = ("AdaGrad_update",)
 
 
 def update(self, params, grads):

@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "Adam.update"
 HINT = "adam_bias_correction"
 REPLACES = "Adam.update"
+FAILS = ("Adam_first_step", "Adam_update")
 
 
 def update(self, params, grads):

@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "Affine.backward"
 HINT = "affine_db_sum"
 REPLACES = "Affine.backward"
+FAILS = ("Affine_backward_dW_db",)
 
 
 def backward(self, dout):

@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "Affine.backward"
 HINT = "affine_dx_reshape"
 REPLACES = "Affine.backward"
+FAILS = ("Affine_backward_dx",)
 
 
 def backward(self, dout):

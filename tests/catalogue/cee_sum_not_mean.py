@@ -5,6 +5,11 @@ import numpy as np
 UNIT = "cross_entropy_error"
 HINT = "cee_batch_mean"
 REPLACES = "cross_entropy_error"
+FAILS = (
+    "cross_entropy_error_one_hot_batch",
+    "cross_entropy_error_labels",
+    "cross_entropy_error_exact_zeros",
+)
 
 
 def cross_entropy_error(y, t):

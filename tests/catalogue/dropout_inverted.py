@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "Dropout.forward"
 HINT = "dropout_test_scale"
 REPLACES = "Dropout.forward"
+FAILS = ("Dropout_forward_training", "Dropout_forward_test_time")
 
 
 def forward(self, x, train_flg=True):

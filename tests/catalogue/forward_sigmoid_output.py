@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "forward"
 HINT = "forward_output_activation"
 REPLACES = "forward"
+FAILS = ("forward_book_example", "forward_matches_reference")
 
 
 def forward(network, x):

@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "init_network"
 HINT = "init_network_values"
 REPLACES = "init_network"
+FAILS = ("init_network_book_values",)
 
 
 def init_network():

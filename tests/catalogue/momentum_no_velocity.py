@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "Momentum.update"
 HINT = "momentum_velocity"
 REPLACES = "Momentum.update"
+FAILS = ("Momentum_update",)
 
 
 def update(self, params, grads):

@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "RMSprop.update"
 HINT = "rmsprop_decay"
 REPLACES = "RMSprop.update"
+FAILS = ("RMSprop_update",)
 
 
 def update(self, params, grads):

@@ -3,6 +3,7 @@
 UNIT = "SGD.update"
 HINT = "sgd_in_place"
 REPLACES = "SGD.update"
+FAILS = ("SGD_update",)
 
 
 def update(self, params, grads):

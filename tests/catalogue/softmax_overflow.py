@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "softmax"
 HINT = "softmax_overflow"
 REPLACES = "softmax"
+FAILS = ("softmax_large_inputs",)
 
 
 def softmax(x):

@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "step_function"
 HINT = "step_at_zero"
 REPLACES = "step_function"
+FAILS = ("step_function_values",)
 
 
 def step_function(x):

@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "train"
 HINT = "train_history"
 REPLACES = "train"
+FAILS = ("train_history",)
 
 
 def train(network, x_train, t_train, x_test, t_test, iters_num=10000, batch_size=100,

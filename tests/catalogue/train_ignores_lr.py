@@ -5,6 +5,7 @@ import numpy as np
 UNIT = "train"
 HINT = "train_learning_rate"
 REPLACES = "train"
+FAILS = ("train_updates_by_learning_rate_times_gradient",)
 
 
 def train(network, x_train, t_train, x_test, t_test, iters_num=10000, batch_size=100,

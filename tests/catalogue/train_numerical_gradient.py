@@ -5,6 +5,13 @@ import numpy as np
 UNIT = "train"
 HINT = "train_numerical_gradient"
 REPLACES = "train"
+FAILS = (
+    "train_uses_backprop",
+    "train_updates_by_learning_rate_times_gradient",
+    "train_history",
+    "train_loss_falls",
+    "train_reaches_accuracy_on_the_sample",
+)
 
 
 def train(network, x_train, t_train, x_test, t_test, iters_num=10000, batch_size=100,

@@ -7,6 +7,7 @@ import numpy as np
 UNIT = "TwoLayerNet.__init__"
 HINT = "twolayer_init"
 REPLACES = "TwoLayerNet.__init__"
+FAILS = ("TwoLayerNet_params_initialisation",)
 
 
 def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
