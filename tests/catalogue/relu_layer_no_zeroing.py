@@ -1,0 +1,12 @@
+"""Relu.forward that stores the mask and copies x but never zeroes the copy."""
+
+UNIT = "Relu.forward"
+HINT = None  # the Relu.forward checks show no hint for this
+REPLACES = "Relu.forward"
+FAILS = ("Relu_forward_matches_reference", "Relu_forward_leaves_its_input_alone")
+
+
+def forward(self, x):
+    self.mask = (x <= 0)
+    out = x.copy()
+    return out
