@@ -1,37 +1,121 @@
-"""Every known mistake in tests/catalogue/ loses points on its own unit only, with its hint."""
+"""Every known mistake in tests/catalogue/ fails exactly the hidden checks it declares, all
+of them checks of its own unit, with its hint; together the mistakes fail every check of
+the rubric, so no hidden check can silently pass everything.
+
+Each catalogue file declares, besides UNIT, HINT and REPLACES (see autograder/demo.py):
+
+- FAILS: the ids of the hidden checks it must fail, all of UNIT; it must pass every other
+  check of its assignment.
+- HINT: a name in HINTS that one of its failed checks must show, or None when none of the
+  checks it fails names a hint from HINTS.
+"""
+
+import ast
 
 import pytest
 from grading import grade, write_student
 
-from autograder.demo import catalogue
+from autograder import curriculum
+from autograder.demo import CATALOGUE, catalogue
+from autograder.grade import rubric
 from autograder.selfcheck.hints import HINTS
 
 MISTAKES = catalogue()
 
 
+def declared_fails(name: str) -> object:
+    """The FAILS constant of tests/catalogue/<name>.py (the file is read, never imported)."""
+    tree = ast.parse((CATALOGUE / f"{name}.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "FAILS" for t in node.targets):
+            return ast.literal_eval(node.value)
+    return None
+
+
+def rubric_units() -> dict[str, str]:
+    """Every check id of the rubric (read from rubric.toml now) and the unit it grades."""
+    return {c.id: c.unit for a in curriculum.ASSIGNMENTS for c in rubric.checks(a.id)}
+
+
+def failed(result) -> set[str]:
+    return {c.id for c in result.checks if c.status != "passed"}
+
+
 def test_the_catalogue_is_large_and_well_formed():
     assert len(MISTAKES) >= 25
+    units = rubric_units()
     for m in MISTAKES:
-        assert m.unit and m.hint in HINTS, m.name
+        assert m.unit, m.name
+        assert m.hint is None or m.hint in HINTS, f"{m.name}: HINT {m.hint!r} is not in HINTS"
         assert m.code.startswith("def "), m.name
+        fails = declared_fails(m.name)
+        assert isinstance(fails, tuple) and fails and all(isinstance(f, str) for f in fails) \
+            and len(set(fails)) == len(fails), \
+            f"{m.name}: FAILS must be a tuple of the check ids it fails, each once: {fails!r}"
+        unknown = [f for f in fails if f not in units]
+        assert not unknown, f"{m.name}: FAILS names checks that are not in the rubric: {unknown}"
+        foreign = [f"{units[f]}/{f}" for f in fails if units[f] != m.unit]
+        assert not foreign, f"{m.name}: FAILS names checks of units other than {m.unit}: {foreign}"
+
+
+def seats() -> dict[str, tuple[str, str]]:
+    """Where each mistake is graded: (student, assignment). The k-th mistake of every
+    assignment goes to student k, so one sandbox and one pytest session grade up to six
+    notebooks, each with one mistake and each in workers of its own (seeds depend on the
+    check only, not on the student)."""
+    taken: dict[str, int] = {}
+    out = {}
+    for m in MISTAKES:
+        k = taken.get(m.assignment, 0)
+        taken[m.assignment] = k + 1
+        out[m.name] = (f"student{k:02d}", m.assignment)
+    return out
+
+
+SEATS = seats()
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    """The whole catalogue as one class, graded in one call with 2 jobs; by mistake name."""
     root = tmp_path_factory.mktemp("catalogue")
     for m in MISTAKES:
-        write_student(root, m.name, m.assignment, [m])
-    return grade(root)
+        write_student(root, *SEATS[m.name], [m])
+    results = grade(root, jobs=2)
+    return {m.name: results[SEATS[m.name]] for m in MISTAKES}
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=[m.name for m in MISTAKES])
-def test_mistake_costs_points_on_its_own_unit_with_its_hint(graded, mistake):
-    result = graded[(mistake.name, mistake.assignment)]
+def test_mistake_fails_exactly_its_declared_checks_with_its_hint(graded, mistake):
+    result = graded[mistake.name]
     lost = [c for c in result.checks if c.status != "passed"]
     assert lost, f"{mistake.name} lost no points"
     elsewhere = [f"{c.unit}/{c.id}: {c.message}" for c in lost if c.unit != mistake.unit]
     assert not elsewhere, f"{mistake.name} also cost points elsewhere: {elsewhere}"
-    hint = HINTS[mistake.hint]
-    assert any(hint in c.message for c in lost), (
-        f"{mistake.name}: no failed check shows the hint {mistake.hint!r}: "
-        f"{[c.message for c in lost]}")
+    declared = set(declared_fails(mistake.name) or ())
+    got = failed(result)
+    assert got == declared, (
+        f"{mistake.name}: failed {sorted(got)}, declared FAILS {sorted(declared)}; "
+        f"no longer fails {sorted(declared - got)}; also fails {sorted(got - declared)}: "
+        + "; ".join(f"{c.id}: {c.message}" for c in lost if c.id not in declared))
+    if mistake.hint is not None:
+        hint = HINTS[mistake.hint]
+        assert any(hint in c.message for c in lost), (
+            f"{mistake.name}: no failed check shows the hint {mistake.hint!r}: "
+            f"{[c.message for c in lost]}")
+
+
+def test_every_rubric_check_is_failed_by_a_catalogue_mistake(graded):
+    """A hidden check that no known mistake fails could pass everything: each check id of
+    the rubric needs a mistake in tests/catalogue/ that fails it (and nothing outside its
+    unit). New checks are picked up from the rubric."""
+    units = rubric_units()
+    covered = set()
+    for m in MISTAKES:
+        result = graded[m.name]
+        covered |= {c.id for c in result.checks if c.status != "passed" and c.unit == m.unit}
+    uncovered = [f"{units[i]}/{i}" for i in units if i not in covered]
+    assert not uncovered, (
+        f"{len(uncovered)} of {len(units)} hidden checks are failed by no catalogue mistake "
+        f"of their own unit (add one to tests/catalogue/): " + ", ".join(uncovered))
