@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from .. import curriculum, paths
-from .lms import STUDENT_IDS, ZIP_PATTERNS
+from .lms import FORMATS
 
 CONFIG = "nbgrader_config.py"
 
@@ -33,10 +33,15 @@ def _config_text(course_id: str, exchange: Path | None, lms: str) -> str:
     if exchange is not None:
         lines += ["# The folder that release_assignment, fetch_assignment, submit and collect share.",
                   f"c.Exchange.root = {str(exchange)!r}", ""]
+    fmt = FORMATS[lms]
     lines += [
-        f"# `nbgrader zip_collect`: the file names of {lms.capitalize()}'s submissions download.",
-        f"# Student ids in the gradebook must be {STUDENT_IDS[lms]}.",
-        f"c.FileNameCollectorPlugin.named_regexp = {ZIP_PATTERNS[lms]!r}",
+        f"# `nbgrader zip_collect` reads {fmt.title}'s download from downloaded/<id>/archive/.",
+        f"# Student ids in the gradebook must be {fmt.student_ids}.",
+        f"# A file counts only where {fmt.title} writes the uploader's id: {fmt.form}.",
+        "# Anything else (a student's zip, a file in a folder) is skipped with its reason.",
+        'c.ZipCollectApp.extractor_plugin = "autograder.course.collector.LmsExtractorPlugin"',
+        'c.ZipCollectApp.collector_plugin = "autograder.course.collector.LmsCollectorPlugin"',
+        f"c.LmsDownload.lms = {lms!r}",
         "",
         "# `nbgrader export`: one column per graded unit beside nbgrader's own columns.",
         'c.ExportApp.plugin_class = "autograder.course.export.UnitScoresExportPlugin"',
@@ -52,8 +57,8 @@ def _config_text(course_id: str, exchange: Path | None, lms: str) -> str:
 def init_course(course: Path, course_id: str | None = None, exchange: Path | None = None,
                 lms: str = "canvas") -> Path:
     """Create the course folder; return the path of its nbgrader_config.py."""
-    if lms not in ZIP_PATTERNS:
-        raise CourseError(f"unknown LMS {lms!r}; known: {', '.join(ZIP_PATTERNS)}")
+    if lms not in FORMATS:
+        raise CourseError(f"unknown LMS {lms!r}; known: {', '.join(FORMATS)}")
     course = course.resolve()
     if course.exists() and not course.is_dir():
         raise CourseError(f"{course} exists and is not a folder")

@@ -1,0 +1,111 @@
+"""nbgrader zip_collect plugins that give a file only to the student the LMS says uploaded it.
+
+nbgrader's own collector matches one regex against each extracted file's absolute path, so
+"the id the LMS wrote at the top level of the download" cannot be told from "an id a student
+wrote into a file name, or into a file inside their zip". Its extractor also opens every
+archive it finds, at any depth, and stops the whole collection at the first one that is not
+a valid archive: one student's broken upload and nobody's notebook is collected. These two
+plugins apply the rules of lms.py instead; `scratchgrad course init` selects them with
+
+    c.ZipCollectApp.extractor_plugin = "autograder.course.collector.LmsExtractorPlugin"
+    c.ZipCollectApp.collector_plugin = "autograder.course.collector.LmsCollectorPlugin"
+    c.LmsDownload.lms = "canvas"   # or "moodle": a key of lms.FORMATS
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from nbgrader.plugins import ExtractorPlugin, FileNameCollectorPlugin
+from nbgrader.utils import unzip
+from traitlets import TraitError, Unicode, validate
+from traitlets.config import LoggingConfigurable
+
+from . import lms as rules
+
+
+class LmsDownload(LoggingConfigurable):
+    """The LMS whose download is collected; one setting shared by both plugins."""
+
+    lms = Unicode("canvas", help="The LMS the submissions were downloaded from: "
+                                 f"one of {', '.join(rules.FORMATS)}.").tag(config=True)
+
+    @validate("lms")
+    def _known_lms(self, proposal: dict) -> str:
+        if proposal["value"] not in rules.FORMATS:
+            raise TraitError(f"unknown LMS {proposal['value']!r}; "
+                             f"known: {', '.join(rules.FORMATS)}")
+        return proposal["value"]
+
+    @property
+    def format(self) -> rules.LmsFormat:
+        return rules.FORMATS[self.lms]
+
+
+class LmsExtractorPlugin(LmsDownload, ExtractorPlugin):
+    """Open the instructor's downloads in archive/; copy everything else as it is.
+
+    An archive directly in archive/ is the LMS's download unless its name reads as a
+    student's upload (the instructor unzipped the download there); archives inside a download
+    are copied, never opened, so a student's zip can neither add files nor stop the run.
+    """
+
+    def extract(self, archive_path: str, extracted_path: str) -> None:
+        if not os.listdir(archive_path):
+            self.log.warning("No files found in directory: %s", archive_path)
+            return
+        for root, _, files in os.walk(archive_path):
+            relative = os.path.relpath(root, archive_path)
+            extract_to = os.path.normpath(os.path.join(extracted_path, relative))
+            os.makedirs(extract_to, exist_ok=True)
+            for name in sorted(files):
+                source = os.path.join(root, name)
+                if relative == os.curdir and os.path.splitext(name)[1] in self.zip_ext:
+                    uploads = rules.readings(self.format, name)
+                    if not uploads:
+                        self.log.info("Extracting %s to %s", source, extract_to)
+                        unzip(source, extract_to, zip_ext=self.zip_ext, create_own_folder=True,
+                              tree=False)
+                        continue
+                    self.log.warning(rules.MESSAGES["not_opened"].format(
+                        path=rules.printable(name), student_id=uploads[0].student_id))
+                shutil.copy(source, os.path.join(extract_to, name))
+
+
+class LmsCollectorPlugin(LmsDownload, FileNameCollectorPlugin):
+    """Give each extracted file to the student the LMS wrote at its top level, or skip it.
+
+    The whole extracted/ folder is read once, at the first file, so that of two copies of a
+    student's notebook the later is kept whichever nbgrader asks about first (nbgrader
+    itself stops everyone's collection at the second copy).
+    """
+
+    _decisions: dict[tuple[str, ...], rules.Take | rules.Skip] | None = None
+    _root: str = ""
+
+    def collect(self, submitted_file: str) -> dict | None:
+        if self._decisions is None:
+            self._root = self._extracted_folder()
+            files = [os.path.relpath(os.path.join(folder, name), self._root).split(os.sep)
+                     for folder, _, names in os.walk(self._root) for name in names]
+            self._decisions = rules.plan(self.format, files, self.valid_ext)
+        parts = tuple(os.path.relpath(submitted_file, self._root).split(os.sep))
+        decision = self._decisions.get(parts)
+        if decision is None:  # not there when the folder was read: judged on its own
+            decision = rules.read_path(self.format, parts, self.valid_ext)
+        if isinstance(decision, rules.Skip):
+            self.log.warning(rules.MESSAGES["skipped"].format(
+                path=rules.printable("/".join(parts)), reason=decision.reason))
+            return None
+        return {"student_id": decision.student_id, "file_id": decision.file_id}
+
+    def _extracted_folder(self) -> str:
+        """downloaded/<assignment>/extracted/, from the zip_collect app's own settings."""
+        app = self.parent
+        if app is None or not hasattr(app, "collect_directory_structure"):
+            raise RuntimeError("LmsCollectorPlugin runs inside `nbgrader zip_collect`")
+        path = os.path.join(app.coursedir.root, app.collect_directory_structure).format(
+            downloaded=app.downloaded_directory, assignment_id=app.coursedir.assignment_id,
+            collect_step=app.extracted_directory)
+        return os.path.abspath(path)
