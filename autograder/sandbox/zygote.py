@@ -21,6 +21,7 @@ import ctypes
 import gc
 import json
 import os
+import re
 import resource
 import signal
 import socket
@@ -90,7 +91,7 @@ def _die_with_parent() -> None:
 
 
 _CLONE_NEWUSER, _CLONE_NEWNS = 0x10000000, 0x00020000
-_MS_NOSUID, _MS_NODEV = 0x2, 0x4
+_MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_MOVE, _MS_REC = 0x2, 0x4, 0x1000, 0x2000, 0x4000
 _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 _CAP_SETS = ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")
@@ -121,6 +122,10 @@ def bounded_tmp(size_bytes: int) -> None:
     leave capabilities in the sandbox; and bwrap's mounts (the read-only runtime) become
     locked in the new mount namespace: no one in it can unmount them or make them
     writable. Must run while this process has a single thread (unshare requires it).
+
+    Where part of the runtime lives under /tmp (a virtual environment made there), bwrap
+    mounted it inside its /tmp; those mounts are bound into the new tmpfs before it is
+    moved over /tmp, so that they stay where Python expects them.
     """
     libc = _libc()
     uid, gid = os.geteuid(), os.getegid()
@@ -131,11 +136,31 @@ def bounded_tmp(size_bytes: int) -> None:
     _write("/proc/self/setgroups", "deny")
     _write("/proc/self/uid_map", f"{uid} {uid} 1\n")
     _write("/proc/self/gid_map", f"{gid} {gid} 1\n")
+    inside = _mounts_under("/tmp")
+    stage = "/tmp/.scratchgrad-bounded-tmp"  # on bwrap's tmpfs, covered once moved
+    os.mkdir(stage, 0o700)
     inodes = max(1024, size_bytes // 16384)  # inodes cost kernel memory, too
     options = f"size={size_bytes},nr_inodes={inodes},mode=1777".encode()
-    if libc.mount(b"tmpfs", b"/tmp", b"tmpfs", _MS_NOSUID | _MS_NODEV, options) != 0:
-        raise _fail("mount tmpfs on /tmp")
+    if libc.mount(b"tmpfs", stage.encode(), b"tmpfs", _MS_NOSUID | _MS_NODEV, options) != 0:
+        raise _fail("mount tmpfs")
+    for mount in inside:
+        target = stage + mount.removeprefix("/tmp")
+        os.makedirs(target, exist_ok=True)
+        if libc.mount(mount.encode(), target.encode(), None, _MS_BIND | _MS_REC, None) != 0:
+            raise _fail(f"bind {mount}")
+    if libc.mount(stage.encode(), b"/tmp", None, _MS_MOVE, None) != 0:
+        raise _fail("move the tmpfs onto /tmp")
     os.chdir("/tmp")  # the working directory was the tmpfs underneath
+
+
+def _mounts_under(top: str) -> list[str]:
+    """The outermost mount points strictly below `top` (bound recursively, they bring the
+    ones below them along)."""
+    with open("/proc/self/mountinfo", encoding="utf-8") as f:
+        points = {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
+                  for line in f}
+    below = sorted(p for p in points if p.startswith(top + "/"))
+    return [p for p in below if not any(p.startswith(q + "/") for q in below)]
 
 
 def capabilities() -> dict[str, int]:
