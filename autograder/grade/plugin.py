@@ -188,12 +188,11 @@ class GradingPlugin:
 
 def own_runs(run: NotebookRun, session: Session, default_seconds: float) -> None:
     """Unit isolation must not be a way around the work: a check that passed with the
-    reference for units of its contract runs again with the student's own units. It keeps
-    its points if it passes there too, or if it fails only because one of those units of
-    the student's fails its own checks (that mistake costs points there, once). It loses
-    them if it does not work at all in the student's notebook (endless recursion between
-    units defined through each other, a loop, a crash), or gives another answer although
-    the units it uses pass their own checks."""
+    reference for units of its contract runs again with the student's own units. Where
+    those units of the student's pass their own checks, the unit must pass here too: if it
+    does not finish (endless recursion through units defined through each other, a loop, a
+    crash) it loses all its points, if it answers otherwise it loses this check. Where one
+    of them fails its own checks, that mistake has cost its points there, once."""
     for item, used in run.deferred:
         entry = run.rubric[check_id(item)]
         marker = item.get_closest_marker("unit")
@@ -207,20 +206,22 @@ def own_runs(run: NotebookRun, session: Session, default_seconds: float) -> None
             exc = caught
         finally:
             session.end_check()
-        if exc is None:
+        if exc is None or not run.passes(used):
             continue
         status, message = classify(exc, entry, item)
+        status = "failed" if status == "passed" else status
         names = ", ".join(sorted(used))
         if _does_not_finish(exc):
             text = (f"{entry.unit} does not work in your notebook with your own {names}: "
                     f"{message}")
-        elif run.passes(used):
+            losing = [c for c in run.rubric.values() if c.unit == entry.unit]
+        else:
             text = (f"{entry.unit} gives another result with your own {names} than with "
                     f"correct ones, although yours pass their checks: {message}")
-        else:
-            continue
-        run.results[entry.id] = CheckResult(entry.id, entry.unit, 0.0, entry.points,
-                                            "failed" if status == "passed" else status, text)
+            losing = [entry]
+        for check in losing:
+            run.results[check.id] = CheckResult(check.id, check.unit, 0.0, check.points,
+                                                status, text)
 
 
 def _does_not_finish(exc: BaseException) -> bool:

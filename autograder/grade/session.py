@@ -18,9 +18,10 @@ from . import reference
 
 LOAD_SECONDS = 20.0
 # What the grading process accepts from one worker: the grader's memory must not grow with
-# what student code sends. The largest legitimate message is a few MB (the training check).
-MAX_MESSAGE_BYTES = 128 * 2**20
-CHECK_BUDGET_BYTES = 384 * 2**20
+# what student code sends. The largest legitimate message is a few MB (the training check
+# sends 3 MB of images to the worker; answers are smaller).
+MAX_MESSAGE_BYTES = 64 * 2**20
+CHECK_BUDGET_BYTES = 256 * 2**20
 
 
 class StudentError(Exception):
@@ -97,6 +98,10 @@ class Session:
         """Stop the current worker (after a crash, timeout or protocol error)."""
         status = ""
         if self.worker is not None:
+            # Proxies of this worker's objects may outlive it (in a failed check's
+            # traceback): drop what its peer holds so that no reference object it had the
+            # grader build stays in memory.
+            self.worker.peer.reset()
             status = self.worker.stop()
             self.outputs.append(self.worker.output.text())
             self.worker = None

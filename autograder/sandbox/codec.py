@@ -120,7 +120,11 @@ class Channel:
             parts.append(blob)
         self._settimeout(deadline)
         try:
-            self.sock.sendall(b"".join(parts))
+            if sum(len(p) for p in parts) < 1 << 20:  # one system call for a small frame
+                self.sock.sendall(b"".join(parts))
+            else:  # no copy of large arrays: they go out from their own buffers
+                for part in parts:
+                    self.sock.sendall(part)
         except TimeoutError:
             raise ChannelTimeout() from None
         except OSError as exc:
