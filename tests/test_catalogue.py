@@ -95,10 +95,14 @@ def test_mistake_fails_exactly_its_declared_checks_with_its_hint(graded, mistake
     assert not elsewhere, f"{mistake.name} also cost points elsewhere: {elsewhere}"
     declared = set(declared_fails(mistake.name) or ())
     got = failed(result)
+    changes = []
+    if declared - got:
+        changes.append(f"no longer fails {sorted(declared - got)}")
+    if got - declared:
+        changes.append("also fails " + "; ".join(f"{c.id} ({c.message})" for c in lost
+                                                   if c.id not in declared))
     assert got == declared, (
-        f"{mistake.name}: failed {sorted(got)}, declared FAILS {sorted(declared)}; "
-        f"no longer fails {sorted(declared - got)}; also fails {sorted(got - declared)}: "
-        + "; ".join(f"{c.id}: {c.message}" for c in lost if c.id not in declared))
+        f"{mistake.name}: {', and '.join(changes)}; its FAILS declares {sorted(declared)}")
     if mistake.hint is not None:
         hint = HINTS[mistake.hint]
         assert any(hint in c.message for c in lost), (
@@ -118,4 +122,5 @@ def test_every_rubric_check_is_failed_by_a_catalogue_mistake(graded):
     uncovered = [f"{units[i]}/{i}" for i in units if i not in covered]
     assert not uncovered, (
         f"{len(uncovered)} of {len(units)} hidden checks are failed by no catalogue mistake "
-        f"of their own unit (add one to tests/catalogue/): " + ", ".join(uncovered))
+        f"of their own unit (add one to tests/catalogue/ that fails it and no check of "
+        f"another unit): " + ", ".join(uncovered))
