@@ -2,7 +2,10 @@
 
 import json
 
+import pytest
+
 from autograder.notebook.loader import Cell, cells_from_json, classify, load_cells, read_cells
+from autograder.selfcheck.expect import NotImplementedYet
 from autograder.selfcheck.units import StudentUnits, translate
 
 
@@ -41,20 +44,21 @@ def test_sys_exit_in_a_cell_is_reported_not_fatal():
 
 def test_a_global_from_an_experiment_gets_a_hint():
     nb = load("def f():\n    return data + 1\n", "data = load()\n")
-    try:
+    with pytest.raises(NameError) as info:
         nb.namespace["f"]()
-    except NameError as exc:
-        message = str(translate(exc, "f", nb))
+    message = str(translate(info.value, "f", nb))
     assert "only an experiment defines" in message and "cell 2" in message
 
 
 def test_not_implemented_is_one_line():
     nb = load("def softmax(x):\n    raise NotImplementedError()\n")
     units = StudentUnits(nb)
-    try:
+    with pytest.raises(NotImplementedYet) as info:
         units.softmax(1)
-    except AssertionError as exc:
-        assert str(exc) == "softmax: not implemented yet"
+    # the one line, no hint, and no chained NotImplementedError traceback under it
+    assert str(info.value) == "softmax: not implemented yet" and info.value.hint is None
+    assert info.value.__suppress_context__ and info.value.__cause__ is None
+    assert info.value._render_traceback_() == ["softmax: not implemented yet"]
 
 
 def test_heavy_imports_are_lazy():
@@ -72,8 +76,6 @@ def test_classify():
 
 
 def test_reading_bad_files(tmp_path):
-    import pytest
-
     from autograder.notebook.loader import NotebookError
 
     bad = tmp_path / "bad.ipynb"
