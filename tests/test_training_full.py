@@ -30,6 +30,7 @@ def numpy_global_seed():
     np.random.set_state(state)
 
 
+@pytest.mark.slow  # about 20 s of training; CI runs it (-m 'not slow' skips it locally)
 def test_reference_train_reaches_087_on_full_fashion_mnist(numpy_global_seed):
     (x_train, t_train), (x_test, t_test) = fashion_mnist.load_fashion_mnist(
         normalize=True, data_dir=fashion_mnist.DEBIAN_DIR)
