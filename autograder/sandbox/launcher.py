@@ -268,15 +268,20 @@ class Sandbox:
             reason = (bwrap_problem() or "bwrap is not available") if self.isolation == "auto" \
                 else "disabled"
         self._tmp = tempfile.TemporaryDirectory(prefix="scratchgrad-worker-")
-        env_kit = Path(self._tmp.name) / "kit"
-        for rel in KIT_PUBLIC:  # the same student-side kit view, as a private copy
-            src, dst = KIT / rel, env_kit / rel
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            if src.is_dir():
-                shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy(src, dst)
-        self._launch(lambda fd: _python_command(env_kit, fd), cwd=self._tmp.name)
+        try:
+            env_kit = Path(self._tmp.name) / "kit"
+            for rel in KIT_PUBLIC:  # the same student-side kit view, as a private copy
+                src, dst = KIT / rel, env_kit / rel
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                if src.is_dir():
+                    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
+                else:
+                    shutil.copy(src, dst)
+            self._launch(lambda fd: _python_command(env_kit, fd), cwd=self._tmp.name)
+        except BaseException:  # `with Sandbox()` does not close what never started
+            self._tmp.cleanup()
+            self._tmp = None
+            raise
         self.mode = "subprocess"
         self.warning = NO_BWRAP_WARNING.format(reason=reason)
         return self
