@@ -232,9 +232,14 @@ def graded(tmp_path_factory, listener):
     for name, attack in table.items():
         write_student(root, name, hostile_notebook(attack.code, attack.extra_cell))
     write_student(root, "honest_neighbour", hostile_notebook())
-    write_student(root, "leaves_a_file_in_tmp", hostile_notebook(extra_cell=f"""
-        with open({LEFT_BEHIND!r}, "w") as f:
-            f.write("left behind")
+    # It writes the file while loading (a class body runs then) and its softmax answers
+    # only if the file is there: full marks say it was written.
+    write_student(root, "leaves_a_file_in_tmp", hostile_notebook(softmax_that(f"""
+        open({LEFT_BEHIND!r}).close()
+        """), extra_cell=f"""
+        class _LeaveAFile:
+            with open({LEFT_BEHIND!r}, "w") as f:
+                f.write("left behind")
         """))
     write_student(root, "exhausts_its_budget", hostile_notebook(extra_cell="""
         def step_function(x):
