@@ -32,7 +32,15 @@ current_notebook_dir: contextvars.ContextVar[Path | None] = contextvars.ContextV
     "current_notebook_dir", default=None
 )
 
-MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
+# The limit is on what is graded, the code cells' source: outputs (plots, training logs)
+# are never graded, and a correct notebook with 57 MB of them must not score 0. The raw
+# file has a much larger cap only so that reading it cannot exhaust the grader's memory.
+MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024  # code cells' source, UTF-8
+MAX_NOTEBOOK_FILE_BYTES = 256 * 1024 * 1024  # the whole file, outputs included
+MSG_FILE_TOO_LARGE = ("{name}: the file is {size} bytes, larger than the {limit} bytes a "
+                      "notebook file may have.")
+MSG_SOURCE_TOO_LARGE = ("{name}: its code cells hold {size} bytes of source, more than the "
+                        "{limit} bytes a notebook may have.")
 
 # Calls allowed on the right-hand side of a top-level constant, e.g.
 # `WEIGHTS = np.array([0.5, 0.5])`. Anything else is an experiment.
@@ -136,21 +144,28 @@ def read_cells(path: str | Path) -> list[Cell]:
     """The code cells of the notebook file at `path`.
 
     Raises NotebookError with a one-line reason for a missing, oversized, non-JSON or
-    non-notebook file.
+    non-notebook file. Oversized means more than MAX_NOTEBOOK_BYTES of code-cell source;
+    outputs and markdown do not count (the file as a whole has the generous
+    MAX_NOTEBOOK_FILE_BYTES cap).
     """
     path = Path(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise NotebookError(f"{path.name}: cannot read the file ({exc.strerror})") from None
-    if size > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(f"{path.name}: the file is {size} bytes, larger than the "
-                            f"{MAX_NOTEBOOK_BYTES} bytes a notebook may have")
+    if size > MAX_NOTEBOOK_FILE_BYTES:
+        raise NotebookError(MSG_FILE_TOO_LARGE.format(name=path.name, size=size,
+                                                      limit=MAX_NOTEBOOK_FILE_BYTES))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise NotebookError(f"{path.name}: cannot read the file ({exc})") from None
-    return cells_from_json(text, path.name)
+    cells = cells_from_json(text, path.name)
+    source = sum(len(c.source.encode("utf-8", "surrogatepass")) for c in cells)
+    if source > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(MSG_SOURCE_TOO_LARGE.format(name=path.name, size=source,
+                                                        limit=MAX_NOTEBOOK_BYTES))
+    return cells
 
 
 def cells_from_json(text: str, name: str = "notebook") -> list[Cell]:
