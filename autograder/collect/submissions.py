@@ -2,15 +2,43 @@
 
 SUBMISSIONS/<student_id>/<assignment_id>/<topic>.ipynb. Other files are ignored; a
 missing or unreadable notebook is still a submission, one that scores 0 with its reason.
+
+A student id names a folder in OUT, so it must be usable as one: printable, no path
+separator, no leading dot, at most 100 characters, and not the name of a file the kit
+writes at the top of OUT (grades.csv, gradescope). A folder whose name breaks the rule is
+skipped with a one-line reason; one whose name starts with a dot is not a student
+(.ipynb_checkpoints, .git) and is skipped silently. The OUT folder itself is skipped when
+it lies inside SUBMISSIONS. Symbolic links (student folder, assignment folder or
+notebook) are never followed: the submission scores 0 and its report says why.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import curriculum
 from ..notebook.loader import Cell, NotebookError, read_cells
+
+MAX_STUDENT_ID = 100
+
+# User-facing messages: whole sentences with named placeholders, ready for translation.
+MSG_SKIPPED = "Skipped the folder {name}: {problem}."
+MSG_SKIPPED_OUT = "Skipped the folder {folder}: it holds the output folder {out}."
+MSG_UNPRINTABLE = "it holds a character that cannot be printed"
+MSG_SEPARATOR = "it holds a path separator"
+MSG_DOT = "it starts with a dot"
+MSG_TOO_LONG = "it is longer than {limit} characters"
+MSG_RESERVED = "it is the name of a report file scratchgrad writes into the output folder"
+MSG_LINKED_STUDENT = ("The student folder {student}/ is a symbolic link, not a submitted folder, "
+                      "so it was not graded.")
+MSG_LINKED_ASSIGNMENT = ("{assignment}/ is a symbolic link, not a submitted folder, so it was "
+                         "not graded.")
+# The names the report writer puts at the top of OUT (report.writer.RESERVED_NAMES; not
+# imported from there, which would make discovery import the whole report package).
+RESERVED_IDS = ("grades.csv", "gradescope")
 
 
 class SubmissionsError(Exception):
@@ -32,10 +60,36 @@ class StudentFolder:
     submissions: list[Submission] = field(default_factory=list)
 
 
+def student_id_problem(student_id: str) -> str | None:
+    """Why `student_id` cannot be a student id (one sentence), or None when it can."""
+    if not student_id or not student_id.isprintable():
+        return MSG_UNPRINTABLE
+    if "/" in student_id or "\\" in student_id:
+        return MSG_SEPARATOR
+    if student_id.startswith("."):
+        return MSG_DOT
+    if len(student_id) > MAX_STUDENT_ID:
+        return MSG_TOO_LONG.format(limit=MAX_STUDENT_ID)
+    if student_id.casefold() in RESERVED_IDS:
+        return MSG_RESERVED
+    return None
+
+
+def _print_skip(message: str) -> None:
+    print("scratchgrad: " + message, file=sys.stderr)
+
+
 def read_submission(student_id: str, assignment_id: str, path: Path) -> Submission:
+    """One student's notebook for one assignment; `path` is
+    <student folder>/<assignment id>/<notebook>. Symbolic links are not followed."""
     a = curriculum.get(assignment_id)
     sub = Submission(student_id, assignment_id, path)
-    if path.is_symlink():
+    student_dir, assignment_dir = path.parent.parent, path.parent
+    if student_dir.is_symlink():
+        sub.problem = MSG_LINKED_STUDENT.format(student=student_id)
+    elif assignment_dir.is_symlink():
+        sub.problem = MSG_LINKED_ASSIGNMENT.format(assignment=a.id)
+    elif path.is_symlink():
         sub.problem = f"{a.id}/{a.notebook} is a symbolic link, not a submitted notebook"
     elif not path.is_file():
         sub.problem = f"{a.id}/{a.notebook} was not submitted"
@@ -47,10 +101,30 @@ def read_submission(student_id: str, assignment_id: str, path: Path) -> Submissi
     return sub
 
 
-def discover(root: Path, assignment_ids: list[str] | None = None) -> list[StudentFolder]:
+def _submitted(student_dir: Path, a: curriculum.Assignment) -> bool:
+    """A real notebook, reached without following any symbolic link."""
+    folder = student_dir / a.id
+    notebook = folder / a.notebook
+    return (not student_dir.is_symlink() and not folder.is_symlink()
+            and not notebook.is_symlink() and notebook.is_file())
+
+
+def _contains(folder: Path, inner: Path) -> bool:
+    try:
+        return inner.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
+def discover(root: Path, assignment_ids: list[str] | None = None, *,
+             out: Path | None = None,
+             on_skip: Callable[[str], None] = _print_skip) -> list[StudentFolder]:
     """Every student folder under `root` with one Submission per graded assignment.
 
     Without assignment_ids, grades every assignment that at least one student submitted.
+    `out`, the report folder, is skipped if it lies inside `root` (it would be graded as a
+    student on the next run). Folders that cannot be student ids are skipped; each skip is
+    one sentence given to `on_skip` (printed to stderr by default).
     """
     if not root.exists():
         raise SubmissionsError(f"{root} does not exist")
@@ -58,8 +132,19 @@ def discover(root: Path, assignment_ids: list[str] | None = None) -> list[Studen
         raise SubmissionsError(f"{root} is not a folder")
     for assignment_id in assignment_ids or []:
         curriculum.get(assignment_id)
-    students = sorted(p for p in root.iterdir()
-                      if p.is_dir() and not p.is_symlink() and not p.name.startswith("."))
+    students: list[Path] = []
+    for p in sorted(root.iterdir()):
+        if p.name.startswith(".") or not (p.is_dir() or p.is_symlink()):
+            continue  # hidden folders and plain files are not students
+        if p.is_symlink() and not p.is_dir():
+            continue  # a link to a file, or a dangling one: not a student folder either
+        problem = student_id_problem(p.name)
+        if problem:
+            on_skip(MSG_SKIPPED.format(name=ascii(p.name), problem=problem))
+        elif out is not None and not p.is_symlink() and _contains(p, out):
+            on_skip(MSG_SKIPPED_OUT.format(folder=p, out=out))
+        else:
+            students.append(p)
     if not students:
         raise SubmissionsError(f"{root} holds no student folders; expected "
                                f"{root}/<student_id>/<assignment_id>/<notebook>.ipynb")
@@ -67,7 +152,7 @@ def discover(root: Path, assignment_ids: list[str] | None = None) -> list[Studen
         ids = list(dict.fromkeys(assignment_ids))
     else:
         ids = [a.id for a in curriculum.ASSIGNMENTS
-               if any((s / a.id / a.notebook).exists() for s in students)]
+               if any(_submitted(s, a) for s in students)]
         if not ids:
             raise SubmissionsError(
                 f"no notebooks found in {root}: expected "
