@@ -5,16 +5,20 @@ and per manually graded question (its grade_id), holding that cell's score; a un
 not part of a row's assignment is left empty. Select it with
 `c.ExportApp.plugin_class = "autograder.course.export.UnitScoresExportPlugin"`
 (`scratchgrad course init` writes that line) or `nbgrader export --exporter=...`.
+
+Every cell is escaped against spreadsheet formulas (report.files.escape_cell), as in every
+CSV the kit writes.
 """
 
 from __future__ import annotations
 
-import csv
+from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import ExportPlugin
 
 from .. import curriculum
+from ..report.files import atomic_write, csv_bytes
 
 BASE_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
                 "email", "raw_score", "late_submission_penalty", "score", "max_score"]
@@ -43,12 +47,10 @@ class UnitScoresExportPlugin(ExportPlugin):
                 cells += [c.name for c in nb.grade_cells if c.name not in cells]
         columns = BASE_COLUMNS + [_column(c) for c in cells]
         self.log.info("Exporting grades with one column per unit to %s", dest)
-        with open(dest, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(columns)
-            for a in assignments:
-                for s in students:
-                    writer.writerow(self._row(gradebook, a, s, cells))
+        rows = [self._row(gradebook, a, s, cells) for a in assignments for s in students]
+        # Cells a spreadsheet would run as formulas (a student id "=1+2") are escaped, and
+        # the file is replaced at once, never left half-written.
+        atomic_write(Path(dest), csv_bytes(columns, rows))
 
     @staticmethod
     def _row(gradebook: Gradebook, assignment, student, cells: list[str]) -> list[str]:

@@ -1,12 +1,25 @@
-"""OUT/grades.csv: one row per student and assignment."""
+"""OUT/grades.csv: one row per student and assignment, kept across runs.
+
+A run replaces the rows of the submissions it graded and keeps every other row, so grading
+one assignment, or one student, never drops the rest of the class; two runs into one OUT
+merge under a lock instead of the last one winning. The file is replaced atomically.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
+from .. import curriculum
 from ..grade.results import AssignmentResult
+from .files import ReportError, atomic_write, csv_bytes, locked, unescape_cell
+
+MSG_UNREADABLE = "Cannot read the existing {path} ({reason}); move it away and run again."
+MSG_FOREIGN = ("The existing {path} is not a grades table written by scratchgrad; move it away "
+               "and run again.")
+MSG_NOT_A_FILE = "{path} exists and is not a file; move it away and run again."
 
 HEADER = ["student_id", "assignment", "score", "max_score", "percent", "passed", "failed",
           "error", "timeout"]
@@ -16,13 +29,52 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
+def row_of(result: AssignmentResult) -> list[str]:
+    """The grades.csv row of one graded submission (unescaped)."""
+    counts = [sum(c.status == s for c in result.checks)
+              for s in ("passed", "failed", "error", "timeout")]
+    percent = 100 * result.score / result.max_score if result.max_score else 0.0
+    return [result.student_id, result.assignment, _num(result.score), _num(result.max_score),
+            f"{percent:.1f}", *map(str, counts)]
+
+
+def read_grades_csv(path: Path) -> list[list[str]]:
+    """The rows of an existing grades.csv (unescaped), [] when there is none.
+
+    Raises ReportError for a file this kit did not write: merging into it would mix two
+    tables, and replacing it would lose it."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReportError(MSG_UNREADABLE.format(path=path, reason=exc)) from None
+    rows = [[unescape_cell(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    if not rows:
+        return []
+    if rows[0] != HEADER or any(len(r) != len(HEADER) for r in rows[1:]):
+        raise ReportError(MSG_FOREIGN.format(path=path))
+    return rows[1:]
+
+
+def _order(row: list[str]) -> tuple[str, int, str]:
+    position = {a.id: i for i, a in enumerate(curriculum.ASSIGNMENTS)}
+    return row[0], position.get(row[1], len(position)), row[1]
+
+
 def write_grades_csv(results: Iterable[AssignmentResult], path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(HEADER)
-        for r in results:
-            counts = {s: sum(c.status == s for c in r.checks)
-                      for s in ("passed", "failed", "error", "timeout")}
-            percent = 100 * r.score / r.max_score if r.max_score else 0.0
-            writer.writerow([r.student_id, r.assignment, _num(r.score), _num(r.max_score),
-                             f"{percent:.1f}", *counts.values()])
+    """Merge `results` into `path` by (student, assignment): their rows replace the old
+    ones, other rows stay. Rows are sorted by student, then assignment, so the file depends
+    only on what was graded, not on the order of the runs."""
+    new = {(r.student_id, r.assignment): row_of(r) for r in results}
+    with locked(path):
+        rows = {(r[0], r[1]): r for r in read_grades_csv(path)}
+        rows.update(new)
+        atomic_write(path, csv_bytes(HEADER, sorted(rows.values(), key=_order)))
+
+
+def check_grades_csv(path: Path) -> None:
+    """Before grading: an existing grades.csv must be one this kit can merge into."""
+    if path.exists() and not path.is_file():
+        raise ReportError(MSG_NOT_A_FILE.format(path=path))
+    read_grades_csv(path)

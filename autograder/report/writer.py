@@ -1,4 +1,10 @@
-"""Write every report of a graded class into OUT."""
+"""Write every report of a graded class into OUT.
+
+Reports are written as each student finishes (`SubmissionWriter` is the engine's on_result
+callback), each file atomically, so a run that is killed keeps every report it finished
+and a rerun ends with exactly the files an uninterrupted run writes. The files hold no
+timings, which differ from run to run: a rerun writes the same bytes.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +14,81 @@ from pathlib import Path
 
 from ..grade.results import AssignmentResult
 from .feedback import feedback_html
-from .grades_csv import write_grades_csv
+from .files import ReportError, atomic_write_text, check_writable
+from .grades_csv import check_grades_csv, write_grades_csv
 from .gradescope import gradescope_results
+
+GRADES_CSV = "grades.csv"
+GRADESCOPE = "gradescope"
+# Names the kit writes at the top of OUT; a student folder of one of these names would
+# clash with them, so discovery refuses such student ids (see collect.submissions).
+RESERVED_NAMES = (GRADES_CSV, GRADESCOPE)
+MSG_WRITE_FAILED = ("Cannot write the report of {student}/{assignment} into {out} ({reason}); "
+                    "{written} reports were written, run again once the folder is writable.")
+MSG_CSV_FAILED = ("Cannot write {path} ({reason}); the per-student reports are complete, run "
+                  "again once the folder is writable.")
+
+
+def record(result: AssignmentResult) -> dict:
+    """The JSON record of a submission: everything but the grading time."""
+    data = result.to_dict()
+    data.pop("seconds", None)
+    return data
 
 
 def write_submission(result: AssignmentResult, out: Path, formats: Sequence[str] = ()) -> None:
     """OUT/<student>/<assignment>.json and .html (and Gradescope's results.json)."""
     folder = out / result.student_id
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{result.assignment}.json").write_text(
-        json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (folder / f"{result.assignment}.html").write_text(feedback_html(result), encoding="utf-8")
-    if "gradescope" in formats:
-        gs = out / "gradescope" / result.student_id / result.assignment
+    atomic_write_text(folder / f"{result.assignment}.json",
+                      json.dumps(record(result), indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(folder / f"{result.assignment}.html", feedback_html(result))
+    if GRADESCOPE in formats:
+        gs = out / GRADESCOPE / result.student_id / result.assignment
         gs.mkdir(parents=True, exist_ok=True)
-        (gs / "results.json").write_text(json.dumps(gradescope_results(result), indent=2) + "\n",
-                                         encoding="utf-8")
+        atomic_write_text(gs / "results.json",
+                          json.dumps(gradescope_results(result), indent=2) + "\n")
+
+
+def prepare_out(out: Path) -> None:
+    """Before grading: OUT can be written and its grades.csv merged into, and what a killed
+    run left half-written is gone. Raises ReportError with a one-line reason."""
+    check_writable(out)
+    check_grades_csv(out / GRADES_CSV)
+
+
+class SubmissionWriter:
+    """The engine's on_result callback: writes a student's reports as soon as they are
+    graded. A failed write (full disk) raises ReportError, which stops the run."""
+
+    def __init__(self, out: Path, formats: Sequence[str] = ()) -> None:
+        self.out = out
+        self.formats = tuple(formats)
+        self.written = 0
+
+    def __call__(self, batch: list[AssignmentResult]) -> None:
+        for result in batch:
+            try:
+                write_submission(result, self.out, self.formats)
+            except OSError as exc:
+                raise ReportError(MSG_WRITE_FAILED.format(
+                    student=result.student_id, assignment=result.assignment, out=self.out,
+                    reason=exc.strerror or exc, written=self.written)) from None
+            self.written += 1
+
+    def finish(self, results: Sequence[AssignmentResult]) -> None:
+        """grades.csv, merged with what earlier runs recorded."""
+        try:
+            write_grades_csv(results, self.out / GRADES_CSV)
+        except OSError as exc:
+            raise ReportError(MSG_CSV_FAILED.format(path=self.out / GRADES_CSV,
+                                                    reason=exc.strerror or exc)) from None
 
 
 def write_reports(results: Sequence[AssignmentResult], out: Path,
                   formats: Sequence[str] = ()) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for result in results:
-        write_submission(result, out, formats)
-    write_grades_csv(results, out / "grades.csv")
+    """Every report of `results` at once (for callers that grade first, write later)."""
+    prepare_out(out)
+    writer = SubmissionWriter(out, formats)
+    writer(list(results))
+    writer.finish(results)
