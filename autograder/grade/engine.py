@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
@@ -49,10 +52,96 @@ def grade_student(folder: StudentFolder, options: Options) -> list[AssignmentRes
                                  options.check_seconds)
 
 
+_PR_SET_PDEATHSIG = 1
+_TERMINATED = threading.Event()  # set by the SIGTERM handler of the grading process
+
+
+class Terminated(KeyboardInterrupt):
+    """The grading process got SIGTERM: the pool is shut down and the run stops.
+
+    A KeyboardInterrupt, so that no `except Exception` on the way swallows it and the CLI
+    ends it as it ends Ctrl-C; `signum` tells the two apart."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Make the kernel SIGKILL this pool worker when the grading process dies.
+
+    Without it a SIGKILL (or an unhandled SIGTERM) of the main process leaves the workers
+    running for ever, holding its stdout open (`scratchgrad grade ... | cat` never ends).
+    PR_SET_PDEATHSIG is Linux's; elsewhere this does nothing."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl in this libc
+        return
+    if os.getppid() != parent_pid:  # the parent died before prctl: nobody would kill us
+        os._exit(1)
+
+
+def _start_worker(assignment_ids: Sequence[str], parent_pid: int) -> None:
+    """Pool initializer: die with the grading process, then prepare as any process does."""
+    _die_with_parent(parent_pid)
+    # A forked worker inherits the parent's SIGTERM handler, which raises Terminated; a
+    # worker told to stop must simply stop (its sandbox dies with it).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _prepare_process(assignment_ids)
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While grading, SIGTERM raises Terminated in the main thread, so the `finally` that
+    shuts the pool down runs (the default action would kill only this process)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        _TERMINATED.set()
+        raise Terminated(signum)
+
+    _TERMINATED.clear()
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    except Exception:
+        # pytest, grading in this very process when jobs == 1, turns the Terminated raised
+        # inside it into an exit status, and the runner then reports broken suites.
+        if _TERMINATED.is_set():
+            raise Terminated() from None
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Shut the pool down now: queued students are cancelled, running ones are killed
+    (a plain shutdown would first grade every student still queued)."""
+    processes = list((pool._processes or {}).values())  # no public handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=10)
+
+
 def grade_class(folders: Sequence[StudentFolder], options: Options,
                 on_result: Callable[[list[AssignmentResult]], None] | None = None,
                 progress: bool = True) -> list[AssignmentResult]:
-    """Grade every student; results are sorted by student and assignment."""
+    """Grade every student; results are sorted by student and assignment.
+
+    `on_result` gets each student's results as soon as they are graded (the CLI writes
+    the reports there). If it raises, or the process gets SIGTERM (Terminated), grading
+    stops at once: queued students are cancelled and the pool's workers are killed."""
     assignment_ids = sorted({s.assignment_id for f in folders for s in f.submissions})
     jobs = max(1, min(options.jobs, len(folders)))
     bar = _progress_bar(len(folders), progress)
@@ -65,17 +154,24 @@ def grade_class(folders: Sequence[StudentFolder], options: Options,
         bar.update(1)
 
     try:
-        if jobs == 1:
-            _prepare_process(assignment_ids)
-            for folder in folders:
-                collect(grade_student(folder, options))
-        else:
-            context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-            with ProcessPoolExecutor(jobs, mp_context=context, initializer=_prepare_process,
-                                     initargs=(assignment_ids,)) as pool:
-                futures = [pool.submit(grade_student, f, options) for f in folders]
-                for future in as_completed(futures):
-                    collect(future.result())
+        with _sigterm_raises():
+            if jobs == 1:
+                _prepare_process(assignment_ids)
+                for folder in folders:
+                    collect(grade_student(folder, options))
+            else:
+                context = multiprocessing.get_context("fork" if sys.platform == "linux"
+                                                      else "spawn")
+                pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                           initargs=(assignment_ids, os.getpid()))
+                try:
+                    futures = [pool.submit(grade_student, f, options) for f in folders]
+                    for future in as_completed(futures):
+                        collect(future.result())
+                except BaseException:
+                    _stop_pool(pool)
+                    raise
+                pool.shutdown(wait=True)
     finally:
         bar.close()
     order = {a.id: i for i, a in enumerate(curriculum.ASSIGNMENTS)}
