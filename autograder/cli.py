@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+MSG_OUT_IS_SUBMISSIONS = ("The output folder {out} is the SUBMISSIONS folder; give --out a "
+                          "folder of its own.")
+MSG_ERROR = "scratchgrad: error: {message}"
+MSG_INTERRUPTED = "scratchgrad: Interrupted; the reports of every student graded so far are kept."
+MSG_TERMINATED = ("scratchgrad: Terminated; the reports of every student graded so far are "
+                  "kept.")
 
 
 class UsageError(Exception):
@@ -24,7 +32,7 @@ def _release(args: argparse.Namespace) -> int:
 def _grade(args: argparse.Namespace) -> int:
     from .collect.submissions import SubmissionsError, discover
     from .grade.engine import Options, count_by_status, grade_class
-    from .report import write_reports
+    from .report import SubmissionWriter, prepare_out
     from .report.table import grade_table, warn_if_unsandboxed
 
     if args.course is not None:
@@ -37,15 +45,19 @@ def _grade(args: argparse.Namespace) -> int:
         raise UsageError(f"--out {args.out} exists and is not a folder")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.submissions.resolve() == args.out.resolve():
+        raise UsageError(MSG_OUT_IS_SUBMISSIONS.format(out=args.out))
     try:
-        folders = discover(args.submissions, args.assignment)
+        folders = discover(args.submissions, args.assignment, out=args.out)
     except SubmissionsError as exc:
         raise UsageError(str(exc)) from None
+    prepare_out(args.out)  # a read-only or full OUT stops here, before anything is graded
     options = Options(isolation=args.isolation)
     if args.jobs:
         options.jobs = args.jobs
-    results = grade_class(folders, options, progress=not args.quiet)
-    write_reports(results, args.out, args.format or [])
+    writer = SubmissionWriter(args.out, args.format or [])
+    results = grade_class(folders, options, on_result=writer, progress=not args.quiet)
+    writer.finish(results)
     warn_if_unsandboxed(results)
     if not args.quiet:
         print(grade_table(results))
@@ -149,15 +161,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from .course.init import CourseError
+    from .report import ReportError
 
     try:
         return args.run(args)
-    except (UsageError, CourseError, KeyError, FileNotFoundError) as exc:
+    except (UsageError, CourseError, ReportError, KeyError, FileNotFoundError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"scratchgrad: error: {message}", file=sys.stderr)
+        print(MSG_ERROR.format(message=message), file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("scratchgrad: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # grade.engine.Terminated (SIGTERM) is one too
+        if getattr(exc, "signum", None) == signal.SIGTERM:
+            print(MSG_TERMINATED, file=sys.stderr)
+            return 128 + signal.SIGTERM
+        print(MSG_INTERRUPTED, file=sys.stderr)
         return 130
 
 

@@ -9,25 +9,33 @@ and export.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from ..collect.submissions import StudentFolder, SubmissionsError, discover
 from ..grade.engine import Options, grade_class
-from ..report import write_reports
+from ..report import SubmissionWriter, prepare_out
 from ..report.table import grade_table, warn_if_unsandboxed
 from .gradebook import autograde_into_gradebook
 from .init import CONFIG, CourseError
 
+MSG_NOT_RECORDED = ("scratchgrad: nbgrader could not read {student}/{assignment} ({reason}), so "
+                    "its automatic grades are not in the gradebook (formgrader lists it as "
+                    "needing manual grading); the scratchgrad report is in {out}.")
+MSG_SUMMARY = ("\nRecorded {recorded} submissions in {gradebook}; reports in {out}/. Next: "
+               "`nbgrader generate_feedback`, `nbgrader export`.")
 
-def course_folders(course: Path, assignment_ids: list[str],
-                   students: list[str] | None) -> list[StudentFolder]:
-    """The submissions nbgrader knows of: submitted/<student>/<id>/ folders that exist."""
+
+def course_folders(course: Path, assignment_ids: list[str], students: list[str] | None,
+                   out: Path | None = None) -> list[StudentFolder]:
+    """The submissions nbgrader knows of: submitted/<student>/<id>/ folders that exist.
+    `out`, the report folder, is never taken for a student."""
     submitted = course / "submitted"
     if not submitted.is_dir():
         raise CourseError(f"{submitted} does not exist: run `nbgrader collect` or "
                           "`nbgrader zip_collect` first")
     try:
-        folders = discover(submitted, assignment_ids)
+        folders = discover(submitted, assignment_ids, out=out)
     except SubmissionsError as exc:
         raise CourseError(str(exc)) from None
     if students:
@@ -47,6 +55,9 @@ def course_folders(course: Path, assignment_ids: list[str],
 
 
 def grade_course(args: argparse.Namespace) -> int:
+    """Grade, write the reports as each student finishes, then record every student
+    nbgrader can read in the gradebook. Returns 1 when some could not be recorded (each is
+    named on stderr), 0 otherwise."""
     course = args.course.resolve()
     if not (course / CONFIG).is_file():
         raise CourseError(f"{course} is not a course: no {CONFIG} (see `scratchgrad course init`)")
@@ -57,19 +68,25 @@ def grade_course(args: argparse.Namespace) -> int:
         raise CourseError("grade --course needs --assignment ID")
     if args.submissions is not None:
         raise CourseError("give either SUBMISSIONS or --course, not both")
-    folders = course_folders(course, list(dict.fromkeys(args.assignment)), args.student)
+    out = (args.out or course / "scratchgrad").resolve()
+    folders = course_folders(course, list(dict.fromkeys(args.assignment)), args.student, out)
+    prepare_out(out)  # a read-only or full OUT stops here, before anything is graded
     options = Options(isolation=args.isolation)
     if args.jobs:
         options.jobs = args.jobs
-    results = grade_class(folders, options, progress=not args.quiet)
-    out = (args.out or course / "scratchgrad").resolve()
-    write_reports(results, out, args.format or [])
+    writer = SubmissionWriter(out, args.format or [])
+    results = grade_class(folders, options, on_result=writer, progress=not args.quiet)
+    writer.finish(results)
     warn_if_unsandboxed(results)
+    not_recorded = 0
     for assignment_id in dict.fromkeys(r.assignment for r in results):
         students = [r.student_id for r in results if r.assignment == assignment_id]
-        autograde_into_gradebook(course, assignment_id, students, out)
+        for student, reason in autograde_into_gradebook(course, assignment_id, students, out):
+            print(MSG_NOT_RECORDED.format(student=student, assignment=assignment_id,
+                                          reason=reason, out=out / student), file=sys.stderr)
+            not_recorded += 1
     if not args.quiet:
         print(grade_table(results))
-        print(f"\nRecorded {len(results)} submissions in {course / 'gradebook.db'}; "
-              f"reports in {out}/. Next: `nbgrader generate_feedback`, `nbgrader export`.")
-    return 0
+        print(MSG_SUMMARY.format(recorded=len(results) - not_recorded,
+                                 gradebook=course / "gradebook.db", out=out))
+    return 1 if not_recorded else 0

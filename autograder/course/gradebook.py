@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -109,9 +110,31 @@ def load_course_config(course: Path) -> Any:
     return config
 
 
+class _ErrorLog(logging.Handler):
+    """Keeps what nbgrader logs as an error: its exception says only "see the log"."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+    def reason(self) -> str | None:
+        """The last line of the last traceback nbgrader logged (the exception itself)."""
+        for message in reversed(self.messages):
+            lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+            if len(lines) > 1 and lines[0].startswith("Traceback"):
+                return lines[-1]
+        return None
+
+
 def autograde_into_gradebook(course: Path, assignment_id: str, student_ids: Iterable[str],
-                             reports: Path) -> None:
-    """Run nbgrader's autograde stage for each student with the engine's scores."""
+                             reports: Path) -> list[tuple[str, str]]:
+    """Run nbgrader's autograde stage for each student with the engine's scores.
+
+    A student nbgrader cannot record (a notebook it cannot read) does not stop the others:
+    the result is the list of (student id, one-line reason) it could not record."""
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
 
@@ -121,10 +144,13 @@ def autograde_into_gradebook(course: Path, assignment_id: str, student_ids: Iter
     config.Autograde.force = True  # a re-grade replaces the student's autograded copy
     config.Autograde.create_student = True
     notebook = curriculum.get(assignment_id).notebook
+    failed: list[tuple[str, str]] = []
     for student_id in student_ids:
         config.CourseDirectory.assignment_id = assignment_id
         config.CourseDirectory.student_id = student_id
         coursedir = CourseDirectory(config=config)
+        errors = _ErrorLog()
+        log: logging.Logger | None = None
         try:
             folder = Path(coursedir.format_path(coursedir.submitted_directory, student_id,
                                                 assignment_id))
@@ -132,11 +158,21 @@ def autograde_into_gradebook(course: Path, assignment_id: str, student_ids: Iter
                 _record_missing_notebook(coursedir, assignment_id, student_id, folder)
                 continue
             app = Autograde(coursedir=coursedir, config=config)
-            app.log.setLevel(logging.ERROR)
-            app.start()
-        except Exception as exc:  # nbgrader raises its own exception types, or plain ones
-            raise RuntimeError(f"nbgrader could not record {student_id}/{assignment_id} in "
-                               f"the gradebook: {exc}") from exc
+            log = app.log
+            log.setLevel(logging.ERROR)
+            log.addHandler(errors)
+            log.propagate = False  # the reason is reported once, as one line
+            with warnings.catch_warnings():
+                # nbgrader's clean-up after a failed notebook trips SQLAlchemy warnings
+                warnings.simplefilter("ignore")
+                app.start()
+        except Exception as exc:  # noqa: BLE001 - nbgrader raises its own types, or plain ones
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            failed.append((student_id, errors.reason() or first))
+        finally:
+            if log is not None:
+                log.removeHandler(errors)
+    return failed
 
 
 def _record_missing_notebook(coursedir: Any, assignment_id: str, student_id: str,
