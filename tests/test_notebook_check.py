@@ -15,11 +15,6 @@ from nbclient import NotebookClient
 from autograder import curriculum
 from kit import SOLUTIONS, copy_release
 
-if "python3" not in find_kernel_specs():
-    pytest.skip(f"no python3 Jupyter kernel is installed (kernel specs found: "
-                f"{sorted(find_kernel_specs()) or 'none'}); install ipykernel to run check() "
-                f"in a notebook", allow_module_level=True)
-
 _CHECK_CELL = re.compile(r'^check\("([^"]+)"\)\s*$')
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Nothing of a traceback, the grader's hidden suites or the kit's files may reach a student.
@@ -91,6 +86,15 @@ def _release_with_solutions(tmp_path_factory, name, solved):
         notebook = curriculum.BY_ID[a].notebook
         shutil.copy(SOLUTIONS / a / notebook, folder / a / notebook)
     return folder
+
+
+@pytest.fixture(scope="module", autouse=True)
+def python3_kernel():
+    """Looked up when the tests run, under the session's private Jupyter dirs (conftest.py)."""
+    specs = find_kernel_specs()
+    if "python3" not in specs:
+        pytest.skip(f"no python3 Jupyter kernel is installed (kernel specs found: "
+                    f"{sorted(specs) or 'none'}); install ipykernel to run check() in a notebook")
 
 
 @pytest.fixture(scope="module")
