@@ -5,6 +5,10 @@ exchange (release, fetch, submit, collect) and hand in 03_learning as a Canvas z
 (zip_collect). `scratchgrad grade --course` grades both into the gradebook; nbgrader then
 generates and releases feedback and exports, and everything must agree with
 `scratchgrad grade` on the same submitted/ folder.
+
+The course is built once per module and no test changes what another one reads: the
+re-grade with a due date works on its own copy of the course. Independent nbgrader calls
+run side by side (each costs about two seconds just to start).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import subprocess
 import sys
 import sysconfig
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,16 +31,21 @@ from autograder import curriculum, paths
 from autograder.demo import catalogue, student_notebook
 
 SCRIPTS = sysconfig.get_path("scripts")
-ENV = {**os.environ, "PATH": f"{SCRIPTS}{os.pathsep}{os.environ.get('PATH', '')}"}
+PATH = f"{SCRIPTS}{os.pathsep}{os.environ.get('PATH', '')}"
 FINISHED, BUGGY, MISSING = "1001", "1002", "1003"
 MISTAKES = {"02_forward": "softmax_overflow", "03_learning": "cee_one_hot_only"}
 
-pytestmark = pytest.mark.skipif(shutil.which("nbgrader", path=ENV["PATH"]) is None,
+pytestmark = pytest.mark.skipif(shutil.which("nbgrader", path=PATH) is None,
                                 reason="nbgrader's command line is not installed")
 
 
-def run(*cmd: str, cwd: Path) -> str:
-    proc = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=300,
+def run(*cmd: str, cwd: Path, home: Path | None = None) -> str:
+    """Run a command; with `home`, as a user whose home (and nbgrader cache) is there."""
+    # Built at each call: the session's private HOME and Jupyter dirs (conftest.py) apply.
+    env = {**os.environ, "PATH": PATH}
+    if home is not None:
+        env.update(HOME=str(home), JUPYTER_DATA_DIR=str(home / ".local/share/jupyter"))
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
                           check=False)
     assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout + proc.stderr
@@ -66,31 +76,44 @@ def student_work(assignment_id: str, student: str, folder: Path) -> None:
         fill_in(nb, assignment_id, MISTAKES[assignment_id] if student == BUGGY else None)
 
 
+def hub_student(student: str, exchange: Path, homes: Path) -> None:
+    """One student's session on a hub: fetch 02_forward, do the work, submit it. Each
+    student has a home (so an nbgrader submission cache) of their own."""
+    home = homes / student
+    home.mkdir(parents=True)
+    # On a hub each student is a login of their own; here --student says who it is.
+    run("nbgrader", "fetch_assignment", "02_forward", "--course", "dlfs",
+        f"--Exchange.root={exchange}", "--student", student, cwd=home, home=home)
+    student_work("02_forward", student, home / "02_forward")
+    run("nbgrader", "submit", "02_forward", "--course", "dlfs",
+        f"--Exchange.root={exchange}", "--student", student, cwd=home, home=home)
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The graded course. Tests read it; a test that changes it works on a copy."""
     tmp = tmp_path_factory.mktemp("course")
     course, exchange = tmp / "dlfs", tmp / "exchange"
     scratchgrad("course", "init", str(course), "--exchange", str(exchange), cwd=tmp)
-    for student in (FINISHED, BUGGY, MISSING):
-        run("nbgrader", "db", "student", "add", student, "--last-name", f"S{student}",
-            cwd=course)
+    roster = tmp / "students.csv"
+    roster.write_text("id,last_name\n" + "".join(f"{s},S{s}\n" for s in (FINISHED, BUGGY, MISSING)),
+                      encoding="utf-8")
+    run("nbgrader", "db", "student", "import", str(roster), cwd=course)
 
-    # 02_forward through the exchange, as on a JupyterHub.
+    # 02_forward through the exchange, as on a JupyterHub: the three students work at the
+    # same time, while the instructor generates 03_learning (nothing the students touch).
     run("nbgrader", "generate_assignment", "02_forward", cwd=course)
     run("nbgrader", "release_assignment", "02_forward", cwd=course)
-    for student in (FINISHED, BUGGY, MISSING):
-        home = tmp / "home" / student
-        home.mkdir(parents=True)
-        # On a hub each student is a login of their own; here --student says who it is.
-        run("nbgrader", "fetch_assignment", "02_forward", "--course", "dlfs",
-            f"--Exchange.root={exchange}", "--student", student, cwd=home)
-        student_work("02_forward", student, home / "02_forward")
-        run("nbgrader", "submit", "02_forward", "--course", "dlfs",
-            f"--Exchange.root={exchange}", "--student", student, cwd=home)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        jobs = [pool.submit(hub_student, student, exchange, tmp / "home")
+                for student in (FINISHED, BUGGY, MISSING)]
+        jobs.append(pool.submit(run, "nbgrader", "generate_assignment", "03_learning",
+                                cwd=course))
+        for job in jobs:
+            job.result()
     run("nbgrader", "collect", "02_forward", cwd=course)
 
     # 03_learning handed in on Canvas and downloaded as one zip.
-    run("nbgrader", "generate_assignment", "03_learning", cwd=course)
     archive = course / "downloaded" / "03_learning" / "archive"
     archive.mkdir(parents=True)
     work = tmp / "canvas"
@@ -113,12 +136,19 @@ def exported(course: Path) -> dict[tuple[str, str], dict[str, str]]:
         return {(row["student_id"], row["assignment"]): row for row in csv.DictReader(f)}
 
 
-def test_export_agrees_with_scratchgrad_grade_on_the_same_folder(course: Path, tmp_path: Path):
+@pytest.fixture(scope="module")
+def export(course: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """`nbgrader export` of the graded course (no test changes its grades)."""
+    return exported(course)
+
+
+def test_export_agrees_with_scratchgrad_grade_on_the_same_folder(course: Path, export,
+                                                                tmp_path: Path):
     scratchgrad("grade", str(course / "submitted"), "--out", str(tmp_path / "out"),
                 "--assignment", "02_forward", "03_learning", "--quiet", cwd=tmp_path)
     with (tmp_path / "out" / "grades.csv").open(encoding="utf-8") as f:
         direct = {(r["student_id"], r["assignment"]): r for r in csv.DictReader(f)}
-    rows = exported(course)
+    rows = export
     submitted = [(s, a) for (s, a) in direct if (course / "submitted" / s / a).is_dir()]
     assert len(submitted) == 5  # the missing student sent no zip for 03_learning
     for key in submitted:
@@ -144,6 +174,9 @@ def test_gradebook_counts_the_submissions_as_graded(course: Path):
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        # the roster came from a CSV (`nbgrader db student import`)
+        assert {(s.id, s.last_name) for s in gb.students} == {
+            (s, f"S{s}") for s in (FINISHED, BUGGY, MISSING)}
         for student in (FINISHED, BUGGY, MISSING):
             sub = gb.find_submission("02_forward", student)
             auto = [g for nb in sub.notebooks for g in nb.grades if g.cell.name.startswith("check_")]
@@ -156,15 +189,16 @@ def test_gradebook_counts_the_submissions_as_graded(course: Path):
 def test_feedback_has_the_hints_and_nothing_hidden(course: Path, tmp_path: Path):
     run("nbgrader", "generate_feedback", "02_forward", cwd=course)
     run("nbgrader", "release_feedback", "02_forward", cwd=course)
-    home = tmp_path / BUGGY
-    home.mkdir()
+    # The student fetches it in a fresh folder, from their own home's submission cache.
+    home, folder = course.parent / "home" / BUGGY, tmp_path / BUGGY
+    folder.mkdir()
     exchange = json.dumps(str(course.parent / "exchange"))
-    (home / "nbgrader_config.py").write_text(f"c = get_config()\nc.Exchange.root = {exchange}\n")
+    (folder / "nbgrader_config.py").write_text(f"c = get_config()\nc.Exchange.root = {exchange}\n")
     run("nbgrader", "fetch_feedback", "02_forward", "--course", "dlfs", "--student", BUGGY,
-        cwd=home)
+        cwd=folder, home=home)
     # feedback folders are named by the submission's timestamp
     stamp = (course / "submitted" / BUGGY / "02_forward" / "timestamp.txt").read_text().strip()
-    page_file = home / "02_forward" / "feedback" / stamp / "forward.html"
+    page_file = folder / "02_forward" / "feedback" / stamp / "forward.html"
     assert page_file.is_file(), "fetch_feedback brought no feedback"
     page = page_file.read_text(encoding="utf-8")
     assert "subtract the row maximum" in page  # the softmax_overflow hint
@@ -186,19 +220,17 @@ def test_feedback_has_the_hints_and_nothing_hidden(course: Path, tmp_path: Path)
         assert html.escape(line) not in page and line not in page, line
 
 
-def test_regrading_one_student_and_late_penalties(course: Path):
-    before = exported(course)
-    config = course / "nbgrader_config.py"
-    original = config.read_text()
-    try:
-        config.write_text(original + "c.LateSubmissionPlugin.penalty_method = 'zero'\n")
-        run("nbgrader", "db", "assignment", "add", "02_forward",
-            "--duedate=2000-01-01 00:00:00 UTC", cwd=course)
-        scratchgrad("grade", "--course", str(course), "--assignment", "02_forward",
-                    "--student", BUGGY, "--quiet", cwd=course)
-        after = exported(course)
-    finally:
-        config.write_text(original)
+def test_regrading_one_student_and_late_penalties(course: Path, export, tmp_path: Path):
+    # A due date and a penalty change the course: do it on a copy, the other tests read it.
+    own = shutil.copytree(course, tmp_path / "dlfs", symlinks=True)
+    before = export
+    with (own / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write("c.LateSubmissionPlugin.penalty_method = 'zero'\n")
+    run("nbgrader", "db", "assignment", "add", "02_forward",
+        "--duedate=2000-01-01 00:00:00 UTC", cwd=own)
+    scratchgrad("grade", "--course", str(own), "--assignment", "02_forward",
+                "--student", BUGGY, "--quiet", cwd=own)
+    after = exported(own)
     late = after[(BUGGY, "02_forward")]
     assert float(late["raw_score"]) == float(before[(BUGGY, "02_forward")]["raw_score"])
     assert float(late["score"]) == 0 and float(late["late_submission_penalty"]) > 0
