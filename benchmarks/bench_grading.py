@@ -11,6 +11,11 @@ with a notebook left as the untouched release. Then
 and prints seconds per notebook for both and their ratio.
 
     python benchmarks/bench_grading.py [--students 100] [--jobs 2] [--nbgrader-students 2]
+                                       [--baseline REV]
+
+With --baseline REV the same class is also graded by the kit as it was at git revision REV
+(checked out into a temporary worktree, run in a subprocess), so that a change's cost is a
+ratio measured in one run on the same machine.
 
 Targets (issue #3): 100 students x 6 assignments in at most 60 s wall on 2 cores, and at
 least 20x nbgrader autograde per notebook.
@@ -64,6 +69,33 @@ def time_scratchgrad(submissions: Path, jobs: int) -> tuple[float, int, dict[str
     return wall, len(results), per_assignment
 
 
+_BASELINE = """
+import sys, time
+from pathlib import Path
+from autograder.collect.submissions import discover
+from autograder.grade.engine import Options, grade_class
+started = time.perf_counter()
+results = grade_class(discover(Path(sys.argv[1])), Options(jobs=int(sys.argv[2])), progress=False)
+print(time.perf_counter() - started, len(results))
+"""
+
+
+def time_baseline(submissions: Path, jobs: int, revision: str, work: Path) -> float:
+    """Wall seconds for the kit at git `revision` to grade the same class."""
+    root = Path(__file__).resolve().parents[1]
+    tree = work / "baseline"
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], cwd=root,
+                   check=True, capture_output=True)
+    try:
+        out = subprocess.run([sys.executable, "-c", _BASELINE, str(submissions), str(jobs)],
+                             cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)},
+                             check=True, capture_output=True, text=True)
+        return float(out.stdout.split()[-2])
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=root,
+                       check=False, capture_output=True)
+
+
 def time_nbgrader(submissions: Path, work: Path, students: int) -> dict[str, list[float]]:
     """Seconds per notebook for `nbgrader autograde`, one call per student and assignment."""
     env = {**os.environ,
@@ -94,6 +126,8 @@ def main() -> None:
     parser.add_argument("--nbgrader-students", type=int, default=2,
                         help="students whose six notebooks go through nbgrader autograde "
                              "(0 to skip)")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also grade the class with the kit at this git revision")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="scratchgrad-bench-") as tmp:
@@ -107,6 +141,10 @@ def main() -> None:
         ours_per_nb = wall / notebooks
         print(f"\nscratchgrad grade: {notebooks} notebooks in {wall:.1f} s wall "
               f"with {args.jobs} jobs = {ours_per_nb:.3f} s per notebook")
+        if args.baseline:
+            base = time_baseline(submissions, args.jobs, args.baseline, Path(tmp))
+            print(f"the kit at {args.baseline}: {base:.1f} s wall for the same class; "
+                  f"this version takes {wall / base:.2f}x its time")
         theirs: dict[str, list[float]] = {}
         if args.nbgrader_students:
             theirs = time_nbgrader(submissions, Path(tmp), args.nbgrader_students)

@@ -93,9 +93,9 @@ WRITES_INTO_ITS_INPUT = {
 }
 WRITE_BACK_UNITS = {"Dropout": ("Dropout.backward",)}
 
-# Units defined through each other: none works in the student's own notebook.
+# Units that work only with the reference for each other: none earns points.
 CIRCULAR = {
-    "01_perceptron": ([replaced("AND", """
+    "and-nand": ("01_perceptron", [replaced("AND", """
         def AND(x1, x2):
             return 1 - NAND(x1, x2)
         """), replaced("NAND", """
@@ -103,11 +103,20 @@ CIRCULAR = {
             return 1 - AND(x1, x2)
         """)], ("AND", "NAND")),  # XOR, right with right gates, keeps its points
     # OR built from XOR, which uses OR: OR never ends; XOR is right (one mistake, once)
-    "01_perceptron_xor": ([replaced("OR", """
+    "or-via-xor": ("01_perceptron", [replaced("OR", """
         def OR(x1, x2):
             return XOR(XOR(x1, x2), AND(x1, x2))
         """)], ("OR",)),
-    "04_backprop": ([replaced("d_relu", """
+    # gates that pass their own checks but answer wrongly when XOR calls them: XOR is
+    # right with the reference gates, wrong in the student's own notebook
+    "lying-gate": ("01_perceptron", [replaced("AND", """
+        def AND(x1, x2):
+            import sys
+            if sys._getframe(1).f_code.co_name == "XOR":
+                return 1 - int(x1 * 0.5 + x2 * 0.5 > 0.7)
+            return int(x1 * 0.5 + x2 * 0.5 > 0.7)
+        """)], ("XOR",)),
+    "d_relu-relu": ("04_backprop", [replaced("d_relu", """
         def d_relu(x):
             layer = Relu()
             layer.forward(x)
@@ -190,8 +199,8 @@ def graded(tmp_path_factory):
     for unit, code in WRITES_INTO_ITS_INPUT.items():
         write_student(root, f"writes-{unit}", curriculum.assignment_of(unit).id,
                       [replaced(unit, code)])
-    for name, (mistakes, _) in CIRCULAR.items():
-        write_student(root, f"circular-{name}", name.removesuffix("_xor"), mistakes)
+    for name, (aid, mistakes, _) in CIRCULAR.items():
+        write_student(root, f"circular-{name}", aid, mistakes)
     write_student(root, "swl-via-network", "04_backprop", [SOFTMAX_WITH_LOSS_VIA_A_NETWORK])
     write_student(root, "gradient-numerically", "04_backprop", [GRADIENT_BY_NUMERICAL_GRADIENT])
     return grade(root)
@@ -204,12 +213,13 @@ def test_writing_into_the_input_earns_nothing(graded, unit):
 
 
 @pytest.mark.parametrize("name", sorted(CIRCULAR))
-def test_units_defined_through_each_other_earn_nothing(graded, name):
-    _, losing = CIRCULAR[name]
-    result = graded[(f"circular-{name}", name.removesuffix("_xor"))]
+def test_units_that_work_only_with_the_reference_earn_nothing(graded, name):
+    aid, _, losing = CIRCULAR[name]
+    result = graded[(f"circular-{name}", aid)]
     assert_only(result, losing)
     messages = " ".join(c.message for c in result.checks if c.unit in losing)
-    assert "RecursionError" in messages or "does not work in your notebook" in messages
+    assert any(why in messages for why in ("RecursionError", "does not work in your notebook",
+                                           "gives another result"))
 
 
 def test_a_layer_built_on_a_network_earns_nothing(graded):
