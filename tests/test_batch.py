@@ -417,13 +417,21 @@ def test_student_ids_that_cannot_be_folders_in_out_are_skipped(tmp_path: Path):
     assert {s for s, _ in rows(out)} == {"alice", "y" * 100}
 
 
-def test_out_inside_submissions_is_not_graded_as_a_student(two_students: Path):
-    out = two_students / "reports"
-    for _ in range(2):
-        done = run("grade", two_students, "--out", out, "--quiet")
-        assert done.returncode == 0, done.stderr
-    assert {s for s, _ in rows(out)} == {"alice", "bob"}
-    assert "it holds the output folder" in done.stderr
+def test_out_inside_submissions_is_not_graded_as_a_student(two_students: Path, tmp_path: Path):
+    said = {"reports": "it is the output folder", "runs/1": "it holds the output folder",
+            "alice/reports": None}  # alice's own folder holding OUT: she is still graded
+    for i, (where, skipped) in enumerate(said.items()):
+        sub = shutil.copytree(two_students, tmp_path / f"class{i}")
+        out = sub / where
+        for _ in range(2):  # the second run sees the reports of the first
+            done = run("grade", sub, "--out", out, "--quiet")
+            assert done.returncode == 0, done.stderr
+        assert {s for s, _ in rows(out)} == {"alice", "bob"}, where
+        assert skipped in done.stderr if skipped else done.stderr == "", done.stderr
+    # the reports of an earlier run into SUBMISSIONS/reports, with another OUT now
+    done = run("grade", tmp_path / "class0", "--out", tmp_path / "elsewhere", "--quiet")
+    assert "it is the output folder of an earlier run" in done.stderr
+    assert {s for s, _ in rows(tmp_path / "elsewhere")} == {"alice", "bob"}
     done = run("grade", two_students, "--out", two_students)
     assert done.returncode == 2
     assert "is the SUBMISSIONS folder" in one_line(done.stderr)

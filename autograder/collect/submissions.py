@@ -8,7 +8,8 @@ separator, no leading dot, at most 100 characters, and not the name of a file th
 writes at the top of OUT (grades.csv, gradescope). A folder whose name breaks the rule is
 skipped with a one-line reason; one whose name starts with a dot is not a student
 (.ipynb_checkpoints, .git) and is skipped silently. The OUT folder itself is skipped when
-it lies inside SUBMISSIONS. Symbolic links (student folder, assignment folder or
+it lies inside SUBMISSIONS, and so are a folder that holds it and no assignment folder
+and the report folder of an earlier run (grades.csv and no assignment folder). Symbolic links (student folder, assignment folder or
 notebook) are never followed: the submission scores 0 and its report says why.
 """
 
@@ -26,7 +27,10 @@ MAX_STUDENT_ID = 100
 
 # User-facing messages: whole sentences with named placeholders, ready for translation.
 MSG_SKIPPED = "Skipped the folder {name}: {problem}."
-MSG_SKIPPED_OUT = "Skipped the folder {folder}: it holds the output folder {out}."
+MSG_SKIPPED_OUT = "Skipped the folder {folder}: it is the output folder."
+MSG_SKIPPED_HOLDS_OUT = "Skipped the folder {folder}: it holds the output folder {out}."
+MSG_SKIPPED_OLD_OUT = ("Skipped the folder {folder}: it is the output folder of an earlier run "
+                       "(it holds grades.csv and no assignment folder).")
 MSG_UNPRINTABLE = "it holds a character that cannot be printed"
 MSG_SEPARATOR = "it holds a path separator"
 MSG_DOT = "it starts with a dot"
@@ -109,11 +113,26 @@ def _submitted(student_dir: Path, a: curriculum.Assignment) -> bool:
             and not notebook.is_symlink() and notebook.is_file())
 
 
-def _contains(folder: Path, inner: Path) -> bool:
+def _has_assignment(folder: Path) -> bool:
+    return any((folder / a.id).exists() or (folder / a.id).is_symlink()
+               for a in curriculum.ASSIGNMENTS)
+
+
+def _earlier_out(folder: Path) -> bool:
+    """A report folder of an earlier run (--out inside SUBMISSIONS), not a student."""
+    return (folder / "grades.csv").is_file() and not _has_assignment(folder)
+
+
+def _holds_only_out(folder: Path, out: Path) -> bool:
+    """`folder` is the output folder, or holds it and no assignment folder: reports, not a
+    student. (A student folder that happens to hold OUT is still graded.)"""
     try:
-        return inner.resolve().is_relative_to(folder.resolve())
+        folder, out = folder.resolve(), out.resolve()
     except OSError:
         return False
+    if folder == out:
+        return True
+    return out.is_relative_to(folder) and not _has_assignment(folder)
 
 
 def discover(root: Path, assignment_ids: list[str] | None = None, *,
@@ -140,9 +159,13 @@ def discover(root: Path, assignment_ids: list[str] | None = None, *,
             continue  # a link to a file, or a dangling one: not a student folder either
         problem = student_id_problem(p.name)
         if problem:
-            on_skip(MSG_SKIPPED.format(name=ascii(p.name), problem=problem))
-        elif out is not None and not p.is_symlink() and _contains(p, out):
-            on_skip(MSG_SKIPPED_OUT.format(folder=p, out=out))
+            shown = p.name if len(p.name) <= 60 else p.name[:40] + "..."
+            on_skip(MSG_SKIPPED.format(name=ascii(shown), problem=problem))
+        elif out is not None and not p.is_symlink() and _holds_only_out(p, out):
+            same = p.resolve() == out.resolve()
+            on_skip((MSG_SKIPPED_OUT if same else MSG_SKIPPED_HOLDS_OUT).format(folder=p, out=out))
+        elif not p.is_symlink() and _earlier_out(p):
+            on_skip(MSG_SKIPPED_OLD_OUT.format(folder=p))
         else:
             students.append(p)
     if not students:
