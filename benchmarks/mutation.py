@@ -9,9 +9,10 @@ Why
 
 What it does
     Each break is a named, small textual patch of production code (file, exact old text,
-    new text) and the tests expected to catch it. For each break the script copies the kit
-    to a temporary folder (the files git knows of, tracked or not yet added: no .venv, no
-    .git), applies the patch, and runs
+    new text) and the tests expected to catch it. The script takes one snapshot of the kit
+    (the files git knows of, tracked or not yet added, as they are in the working tree, or
+    a commit with --rev: no .venv, no .git); for each break it copies the snapshot to a
+    temporary folder, applies the patch, and runs
 
         python -m pytest <tests> -x -q -p no:randomly -p no:cacheprovider -rfE
 
@@ -30,7 +31,7 @@ What it does
 
 How to run
     python benchmarks/mutation.py [--jobs 2] [--only NAME ...] [--list] [--check]
-                                  [--baseline] [--timeout S] [--keep]
+                                  [--baseline] [--rev COMMIT] [--timeout S] [--keep]
 
     --list       the breaks, what each removes and the tests expected to catch it
     --check      only verify that every break still applies to the code (seconds)
@@ -38,6 +39,8 @@ How to run
     --jobs N     breaks run side by side (each runs its own pytest, grading with 2 jobs)
     --baseline   first run every listed test on an unbroken copy: they must pass there,
                  or a "caught" would mean nothing
+    --rev C      break the kit as committed at C (`git archive`) instead of the working
+                 tree: others' half-done edits stay out of the run
     --timeout S  per break (default 2400 s); pytest-timeout is not installed, so a hang
                  would otherwise never end
     --keep       keep the copies (default: only the pytest logs are kept)
@@ -74,7 +77,10 @@ PROMISES = "tests/test_sandbox_promises.py"
 HOSTILE = "tests/test_hostile.py"
 INTEGRITY = "tests/test_integrity.py"
 WIRE = "tests/test_wire.py"
-CATALOGUE = "tests/test_catalogue.py"
+# Each catalogue mistake fails exactly the checks it declares (the module's coverage test,
+# test_every_rubric_check_is_failed_by_a_catalogue_mistake, fails on its own at present).
+CATALOGUE_MISTAKES = ("tests/test_catalogue.py::"
+                      "test_mistake_fails_exactly_its_declared_checks_with_its_hint")
 BOOK = "tests/test_book_and_variants.py"
 RELEASE = "tests/test_release_sync.py"
 CLI = "tests/test_grade_cli.py"
@@ -125,7 +131,8 @@ BREAKS: tuple[Break, ...] = (
           "imports the copy, not the checkout, can notice",
           (Patch("autograder/sandbox/heap.py",
                  "    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(",
-                 "    return False and bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool("),),
+                 "    return False and bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) "
+                 "and bool("),),
           (f"{WIRE}::test_freed_message_buffers_stay_in_the_heap",)),
     # -- the sandbox: network, processes, files, limits ----------------------------------------
     Break("network_namespace_shared",
@@ -255,7 +262,7 @@ BREAKS: tuple[Break, ...] = (
                  "    student.softmax(x)\n"
                  "    expect.array_close(reference.softmax(x), reference.softmax(x),\n"
                  '                       what="softmax(x) of a batch of shape (6, 10)",'),),
-          (CATALOGUE,)),
+          (CATALOGUE_MISTAKES,)),
     Break("backward_gradient_check_always_passes",
           "hidden check Sigmoid_backward_gradient_check's expectations (numeric against "
           "numeric, formula against formula)",
@@ -269,7 +276,7 @@ BREAKS: tuple[Break, ...] = (
                  'what="Sigmoid.backward(dout)",',
                  "    expect_gradient(dout * s * (1 - s), dout * s * (1 - s), "
                  'what="Sigmoid.backward(dout)",')),
-          (CATALOGUE,)),
+          (CATALOGUE_MISTAKES,)),
     Break("optimizer_check_always_passes",
           "hidden check Momentum_update's comparison (the student's optimizer runs, "
           "nothing is compared)",
@@ -279,7 +286,7 @@ BREAKS: tuple[Break, ...] = (
                  '             HINTS["momentum_velocity"])\n',
                  '    _run(student.Momentum(lr=0.1, momentum=0.8), rng, 4,\n'
                  '         {k: rng.normal(size=s) for k, s in SHAPES.items()}, student)\n'),),
-          (CATALOGUE,)),
+          (CATALOGUE_MISTAKES,)),
     Break("train_check_always_passes",
           "hidden check train_uses_backprop's expectations (train runs, nothing is "
           "expected of it)",
@@ -291,7 +298,7 @@ BREAKS: tuple[Break, ...] = (
                  "learning_rate=0.1)\n"
                  "    return\n"
                  "    expect.that(net.numerical_calls == 0,"),),
-          (CATALOGUE,)),
+          (CATALOGUE_MISTAKES,)),
     # -- the kit's own test material and the release --------------------------------------------
     Break("book_never_inserted",
           "the book's code in the notebooks graded by test_book_and_variants (the insert "
@@ -386,7 +393,17 @@ def kit_files(root: Path = ROOT) -> list[str]:
     return [n for n in names if (root / n).is_file() or (root / n).is_symlink()]
 
 
-def copy_kit(dest: Path, root: Path = ROOT) -> None:
+def snapshot(dest: Path, rev: str | None = None, root: Path = ROOT) -> None:
+    """The kit as it is now (rev None: the working tree, others' uncommitted work
+    included) or at commit `rev`, copied once into `dest`: every break starts from this
+    one copy, so that a file edited while the run goes on cannot make two breaks test two
+    different kits."""
+    dest.mkdir(parents=True)
+    if rev is not None:
+        archive = subprocess.run(["git", "archive", "--format=tar", rev], cwd=root,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+        return
     for name in kit_files(root):
         src, dst = root / name, dest / name
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -522,7 +539,7 @@ def _run(cmd: Sequence[str], cwd: Path, env: dict[str, str], log: Path, timeout:
 
 def run_tests(name: str, brk: Break | None, tests: Sequence[str], base: Path, logs: Path,
               timeout: float, keep: bool) -> Outcome:
-    """Copy the kit, apply `brk` (None: the baseline), run `tests` there."""
+    """Copy the snapshot in `base`, apply `brk` (None: the baseline), run `tests` there."""
     started = time.monotonic()
     work = base / name
     kit = work / "kit"
@@ -530,7 +547,7 @@ def run_tests(name: str, brk: Break | None, tests: Sequence[str], base: Path, lo
     log.write_text("", encoding="utf-8")
     shown = brk or Break(name, "nothing (baseline)", (), tuple(tests))
     try:
-        copy_kit(kit)
+        shutil.copytree(base / "snapshot", kit, symlinks=True)
         python, env = make_env(work, kit)
         if brk is not None:
             apply_break(brk, kit)
@@ -600,6 +617,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help="seconds per break")
     parser.add_argument("--keep", action="store_true", help="keep the copies")
+    parser.add_argument("--rev", metavar="COMMIT",
+                        help="break the kit as committed at COMMIT (default: the working tree)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
@@ -613,21 +632,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         for b in chosen:
             print(f"{b.name}\n    removes: {b.removes}\n    caught by: {' '.join(b.tests)}")
         return 0
+    base = Path(tempfile.mkdtemp(prefix="scratchgrad-mutation-"))
     try:
-        check_breaks(BREAKS)
-    except BreakRotted as exc:
+        snapshot(base / "snapshot", args.rev)
+        check_breaks(BREAKS, base / "snapshot")
+    except (BreakRotted, subprocess.CalledProcessError) as exc:
+        shutil.rmtree(base, ignore_errors=True)
         print(f"mutation: the list of breaks no longer matches the code: {exc}",
               file=sys.stderr)
         return 2
     if args.check:
-        print(f"all {len(BREAKS)} breaks apply to the code as it is")
+        shutil.rmtree(base, ignore_errors=True)
+        print(f"all {len(BREAKS)} breaks apply to the kit ({args.rev or 'working tree'})")
         return 0
-
-    base = Path(tempfile.mkdtemp(prefix="scratchgrad-mutation-"))
     logs = base / "logs"
     logs.mkdir()
-    print(f"mutation: {len(chosen)} break(s), {args.jobs} at a time; logs in {logs}",
-          flush=True)
+    print(f"mutation: {len(chosen)} break(s) of the kit at {args.rev or 'the working tree'}, "
+          f"{args.jobs} at a time; logs in {logs}", flush=True)
     started = time.monotonic()
     if args.baseline:
         tests = _unique_tests(chosen)
