@@ -47,6 +47,13 @@ def public_methods(cls: type) -> tuple[str, ...]:
                  if not name.startswith("_"))
 
 
+def expose(obj: Any) -> Exposed:
+    """A reference object as the worker may hold it (its public methods, its shared
+    attributes), for a check that gives a student's object the book's state."""
+    cls = type(obj)
+    return Exposed(obj, public_methods(cls), SHARED.get(cls.__name__, ()))
+
+
 def _export(obj: Any, name: str) -> Callable[..., Any]:
     """What a worker's stub for `name` calls: the function, or a factory for a class."""
     if isinstance(obj, type):

@@ -218,6 +218,16 @@ class Student:
         worker = self._session.worker
         return worker.peer.links.replaced(container) if worker is not None else []
 
+    def blank(self, name: str) -> Any:
+        """An instance of the student's class `name` made without its __init__."""
+        def run() -> Any:
+            try:
+                return self._session.request("blank", {"name": name})["value"]
+            except RemoteError as exc:
+                raise StudentError(name, exc.info) from None
+
+        return _wrap(self._session.guard(run), name, self._session)
+
     def write_back(self, value: Any) -> None:
         """Send back arrays received from the worker after changing them here: the
         worker's originals are updated in place (e.g. to set a network's params)."""

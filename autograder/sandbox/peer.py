@@ -111,11 +111,11 @@ class Peer:
             if isinstance(exposed, Exposed) and isinstance(attrs, dict):
                 for name, value in attrs.items():
                     if name in exposed.shared:
-                        self._apply_shared(exposed.obj, name, value)
+                        self.apply_shared(exposed.obj, name, value)
         if holder is not None:
             for name, value in (out.get("shared") or {}).items():
                 if name in holder._sg_shared:
-                    self._apply_shared(holder, name, value)
+                    self.apply_shared(holder, name, value)
             object.__setattr__(holder, "_sg_synced", SharedSnapshot(holder))
         return out.get("value")
 
@@ -153,7 +153,7 @@ class Peer:
             self._depth -= 1
         self.channel.send(reply, out_blobs, self.deadline)
 
-    def _apply_shared(self, obj: Any, name: str, value: Any) -> None:
+    def apply_shared(self, obj: Any, name: str, value: Any) -> None:
         if self.policy.validates_shared:
             apply_declared(obj, name, value, self.links, type(obj).__name__)
         else:
@@ -195,7 +195,7 @@ class Peer:
         if exposed is not None:
             for name, value in (values.get("shared") or {}).items():
                 if name in exposed.shared:
-                    self._apply_shared(exposed.obj, name, value)
+                    self.apply_shared(exposed.obj, name, value)
             shared_before = {n: Snapshot(getattr(exposed.obj, n, None), contents)
                              for n in exposed.shared}
         snapshots = [Snapshot(a, contents) for a in args]

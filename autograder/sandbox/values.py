@@ -18,7 +18,7 @@ import numpy as np
 
 from .codec import MAX_DEPTH, ProtocolError, array_from_blob, blob_of
 from .proxies import Exposed, RemoteFunction, RemoteObject, UnitStub, Unsendable
-from .sync import set_attr
+from .sync import SharedSnapshot, set_attr
 
 if TYPE_CHECKING:
     from .peer import Peer
@@ -75,6 +75,15 @@ class Values:
         if isinstance(v, dict) and all(isinstance(k, (str, int)) and not isinstance(k, bool)
                                        for k in v):
             return {"$dict": [[k, self._enc(x, blobs, depth + 1)] for k, x in v.items()]}
+        if isinstance(v, RemoteObject) and v._sg_peer is self.peer and v._sg_shared:
+            # An exposed object going home carries the shared attributes changed since
+            # its last sync (the owner may use it directly, e.g. a layer's W).
+            synced = v.__dict__.get("_sg_synced")
+            now = {n: v.__dict__.get(n) for n in v._sg_shared}
+            changed = synced.changed(set()) if synced is not None else now
+            object.__setattr__(v, "_sg_synced", SharedSnapshot(v))
+            return {"$ref": v._sg_rid, "shared": {n: self._enc(x, blobs, depth + 1)
+                                                  for n, x in changed.items()}}
         if isinstance(v, (RemoteFunction, RemoteObject)) and v._sg_peer is self.peer:
             return {"$ref": v._sg_rid}
         if isinstance(v, Exposed):
@@ -151,7 +160,7 @@ class Values:
         if "$unsendable" in j:
             return Unsendable(str(j["$unsendable"])[:200])
         if "$ref" in j:
-            return self.export(j["$ref"])
+            return self._dec_ref(j, blobs, used, depth)
         if "$fn" in j:
             rid = check_int(j["$fn"])
             proxy = self._proxies.get(rid)
@@ -167,6 +176,20 @@ class Values:
         if "$obj" in j:
             return self._dec_object(j, blobs, used, depth)
         raise ProtocolError("unknown value type")
+
+    def _dec_ref(self, j: dict, blobs: list[bytearray], used: set[int], depth: int) -> Any:
+        """One of our own objects coming back: an exposed one is itself again (with the
+        shared attributes the other side changed, applied as the policy says)."""
+        obj = self.export(j["$ref"])
+        shared = j.get("shared") or {}
+        if not isinstance(shared, dict):
+            raise ProtocolError("bad shared attributes")
+        if not isinstance(obj, Exposed):
+            return obj
+        for name, value in shared.items():
+            if name in obj.shared:
+                self.peer.apply_shared(obj.obj, name, self._dec(value, blobs, used, depth + 1))
+        return obj.obj
 
     def _dec_object(self, j: dict, blobs: list[bytearray], used: set[int], depth: int) -> Any:
         rid = check_int(j["$obj"])

@@ -23,7 +23,8 @@ class Worker:
     def __init__(self, sock: socket.socket):
         self.peer = Peer(sock, policy=WORKER, resolve_unit=self.resolve,
                          describe_error=self.describe,
-                         handlers={"load": self.load, "isolate": self.isolate})
+                         handlers={"load": self.load, "isolate": self.isolate,
+                                   "blank": self.blank})
         self.loaded: LoadedNotebook | None = None
         self.imports: dict[str, list[str]] = {}
         self.originals: dict[str, Any] = {}
@@ -58,6 +59,14 @@ class Worker:
         np.random.seed(seed)
         random.seed(seed)
         return {}
+
+    def blank(self, meta: dict, values: dict) -> dict:
+        """An instance of the student's class without running its __init__ (the grader then
+        gives it the book's state, so that a mistake in __init__ costs only __init__)."""
+        cls = self.resolve(str(meta.get("name")))
+        if not isinstance(cls, type):
+            raise TypeError(f"{meta.get('name')} is not a class")
+        return {"value": cls.__new__(cls)}
 
     def resolve(self, unit: str) -> Any:
         """The student's own unit (never a stub), for the grader to call."""

@@ -1,0 +1,14 @@
+"""Sigmoid.forward with the sign inside exp flipped: 1 / (1 + exp(x))."""
+
+import numpy as np
+
+UNIT = "Sigmoid.forward"
+HINT = None
+REPLACES = "Sigmoid.forward"
+FAILS = ("Sigmoid_forward_matches_reference",)
+
+
+def forward(self, x):
+    out = 1 / (1 + np.exp(x))
+    self.out = out
+    return out
