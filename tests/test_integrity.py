@@ -223,10 +223,9 @@ def test_units_that_work_only_with_the_reference_earn_nothing(graded, name):
 
 
 def test_a_layer_built_on_a_network_earns_nothing(graded):
-    # backward's checks run the student's own forward first, so they fail with it (methods
-    # of one class are not yet graded apart); the network that uses the layer keeps its
-    # points: the layer's mistake costs there.
-    assert_only(graded[("swl-via-network", "04_backprop")], ("SoftmaxWithLoss",))
+    # backward (right) keeps its points: where forward fails, its checks give the layer the
+    # book's state; the network that uses the layer keeps its points too (one mistake, once)
+    assert_only(graded[("swl-via-network", "04_backprop")], ("SoftmaxWithLoss.forward",))
 
 
 def test_gradient_by_numerical_gradient_earns_nothing(graded):
