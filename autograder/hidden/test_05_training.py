@@ -70,11 +70,19 @@ class InstrumentedNet:
                        ("params",))
 
 
+def _read_only(*arrays):
+    for a in arrays:
+        a.flags.writeable = False  # cached for the whole class: nothing may change it
+    return arrays
+
+
 @functools.lru_cache(maxsize=1)
 def _sample():
     from dataset.sample import load_sample
 
-    return load_sample(normalize=True)
+    (x, t), (xt, tt) = load_sample(normalize=True)
+    _read_only(x, t, xt, tt)
+    return (x, t), (xt, tt)
 
 
 def _tiny_data(rng, n=50, d=6, classes=3):
@@ -189,7 +197,9 @@ FOUR_CLASSES = (0, 1, 7, 8)
 def _four_classes():
     (x, t), (xt, tt) = _sample()
     keep, keep_test = np.isin(t, FOUR_CLASSES), np.isin(tt, FOUR_CLASSES)
-    return (x[keep][:1000], t[keep][:1000]), (xt[keep_test], tt[keep_test])
+    (x4, t4), (xt4, tt4) = (x[keep][:1000], t[keep][:1000]), (xt[keep_test], tt[keep_test])
+    _read_only(x4, t4, xt4, tt4)
+    return (x4, t4), (xt4, tt4)
 
 
 @pytest.mark.unit("train", seconds=60)
