@@ -4,35 +4,50 @@ They train a tiny stand-in network whose loss is a simple bowl, so they test you
 its own, whatever state your TwoLayerNet is in.
 """
 
-import itertools
-
 import numpy as np
 import pytest
 
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
+KEYS = ("W1", "b1", "W2", "b2")  # the book's names, as in TwoLayerNet.params
+MSG_STEP = "the change of params[{key!r}] in one iteration (learning_rate = 0.05)"
+MSG_REBOUND = "train replaced network.params[{key!r}] with a new array"
+
 
 class BowlNet:
-    """A stand-in network: loss = 0.5 * |W - mean(x)|², with call counters."""
+    """A stand-in network with the book's parameter names W1, b1, W2, b2.
+
+    Its loss is a simple bowl, 0.5 * |params - target(x)|² summed over the four arrays,
+    so its gradient is params - target(x). It counts calls and records what it returned.
+    """
 
     def __init__(self):
-        self.params = {"W": np.array([2.0, -1.0]), "b": np.array([0.5])}
+        self.params = {"W1": np.array([[2.0, -1.0], [0.5, 1.5], [-0.5, 0.25]]),
+                       "b1": np.array([0.5, -0.5]),
+                       "W2": np.array([[1.0, -2.0], [0.75, 0.0]]),
+                       "b2": np.array([-1.0, 0.3])}
+        self.originals = dict(self.params)  # the arrays themselves, to see a rebinding
         self.gradient_calls = 0
         self.numerical_calls = 0
-        self.seen = []  # the parameters at every gradient call
+        self.steps = []  # (params, grads) at every gradient call, copied
 
-    def _target(self, x):
-        return np.mean(x, axis=0)[:2]
+    def _targets(self, x):
+        centre = np.mean(x, axis=0)  # depends on the batch, 3 values
+        return {"W1": np.outer(centre, [1.0, -1.0]), "b1": np.zeros(2),
+                "W2": np.zeros((2, 2)), "b2": np.full(2, centre[0])}
 
     def loss(self, x, t):
-        return float(0.5 * np.sum((self.params["W"] - self._target(x)) ** 2)
-                     + 0.5 * float(self.params["b"][0]) ** 2)
+        targets = self._targets(x)
+        return float(sum(0.5 * np.sum((self.params[k] - targets[k]) ** 2) for k in targets))
 
     def gradient(self, x, t):
         self.gradient_calls += 1
-        self.seen.append({k: v.copy() for k, v in self.params.items()})
-        return {"W": self.params["W"] - self._target(x), "b": self.params["b"].copy()}
+        targets = self._targets(x)
+        grads = {k: self.params[k] - targets[k] for k in targets}
+        self.steps.append(({k: v.copy() for k, v in self.params.items()},
+                           {k: v.copy() for k, v in grads.items()}))
+        return grads
 
     def numerical_gradient(self, x, t):
         self.numerical_calls += 1
@@ -67,13 +82,18 @@ def test_train_uses_gradient_not_numerical_gradient(student):
 @pytest.mark.unit("train")
 def test_train_updates_by_learning_rate_times_gradient(student):
     net, _ = run(student, iters=4, lr=0.05)
-    params = [*net.seen, net.params]
-    for before, after in itertools.pairwise(params):
-        step = after["b"] - before["b"]
-        expect.array_close(step, -0.05 * before["b"], rtol=1e-6,
-                           what="the change of params['b'] in one iteration (lr = 0.05)",
-                           hint=HINTS["train_no_update"] if np.all(step == 0)
-                           else HINTS["train_learning_rate"])
+    after_each_step = [params for params, _ in net.steps[1:]] + [net.params]
+    for (before, grads), after in zip(net.steps, after_each_step):
+        for key in KEYS:
+            step = after[key] - before[key]
+            expect.array_close(step, -0.05 * grads[key], rtol=1e-6,
+                               what=MSG_STEP.format(key=key),
+                               diagnose=[(HINTS["train_no_update"], np.zeros_like(step)),
+                                         (HINTS["train_sign"], 0.05 * grads[key])],
+                               hint=HINTS["train_learning_rate"])
+    for key in KEYS:
+        expect.that(net.params[key] is net.originals[key], MSG_REBOUND.format(key=key),
+                    HINTS["train_rebinds_params"])
 
 
 @pytest.mark.unit("train")
