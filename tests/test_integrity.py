@@ -251,9 +251,9 @@ def test_scores_do_not_depend_on_order_jobs_or_classmates(tmp_path):
     by_assignment: dict[str, list[Mistake]] = {}
     for m in catalogue():
         by_assignment.setdefault(m.assignment, []).append(m)
-    for aid, mistakes in by_assignment.items():
-        for m in mistakes[:4]:
-            write_student(tmp_path, f"m-{m.name}", aid, [m])
+    for aid, mistakes in by_assignment.items():  # the k-th mistake of each notebook: student k
+        for k, m in enumerate(mistakes):
+            write_student(tmp_path, f"m{k:02d}", aid, [m])
     for how in POISONS:
         write_student(tmp_path, f"p-{how}", "05_training", [poisoning_train(how)])
     for a in curriculum.ASSIGNMENTS:

@@ -383,6 +383,8 @@ def _drain(stream) -> None:  # type: ignore[no-untyped-def]
             pass
     except (OSError, ValueError):
         pass
+    finally:
+        stream.close()  # at the sandbox's end: one unclosed pipe per student otherwise
 
 
 def wait_closed(worker: WorkerProcess, timeout: float = 1.0) -> None:
