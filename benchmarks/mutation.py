@@ -32,6 +32,7 @@ What it does
 How to run
     python benchmarks/mutation.py [--jobs 2] [--only NAME ...] [--list] [--check]
                                   [--baseline] [--rev COMMIT] [--timeout S] [--keep]
+                                  [--workdir DIR]
 
     --list       the breaks, what each removes and the tests expected to catch it
     --check      only verify that every break still applies to the code (seconds)
@@ -44,6 +45,7 @@ How to run
     --timeout S  per break (default 2400 s); pytest-timeout is not installed, so a hang
                  would otherwise never end
     --keep       keep the copies (default: only the pytest logs are kept)
+    --workdir D  where the copies and logs go (default /var/tmp: see default_workdir)
 
     It prints a markdown table (break, what it removes, caught by, seconds) and exits 1 when
     a break is not caught (or its run could not tell), 2 when the list does not apply.
@@ -85,7 +87,7 @@ BOOK = "tests/test_book_and_variants.py"
 RELEASE = "tests/test_release_sync.py"
 CLI = "tests/test_grade_cli.py"
 BATCH = "tests/test_batch.py"
-OURS = "tests/test_promises.py"
+OURS = "tests/test_promises.py"  # what no other test module guarded
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,12 @@ class Break:
     after: tuple[tuple[str, ...], ...] = ()
 
 
+def _attacks(*students: str) -> tuple[str, ...]:
+    """test_sandbox_promises' checks of these hostile students' scores and errors."""
+    return tuple(f"{PROMISES}::test_each_attack_is_refused_with_its_own_error[{s}]"
+                 for s in students)
+
+
 def _seccomp_allows(*names: str) -> Patch:
     """The seccomp filter stops denying these system calls."""
     extra = "".join(f', "{n}"' for n in names)
@@ -122,6 +130,13 @@ def _seccomp_allows(*names: str) -> Patch:
                  'denied = [n for n in nr if n not in ("clone3", "kill", "tkill", "tgkill")]',
                  f'denied = [n for n in nr if n not in ("clone3", "kill", "tkill", "tgkill"'
                  f'{extra})]')
+
+
+def _returns_at_once(suite: str, signature: str) -> Patch:
+    """A hidden check that always passes: its body starts with `return`. (The signature is
+    the anchor: bodies change more often than signatures.)"""
+    return Patch(f"autograder/hidden/{suite}", f"def {signature}:\n",
+                 f"def {signature}:\n    return\n")
 
 
 BREAKS: tuple[Break, ...] = (
@@ -142,25 +157,29 @@ BREAKS: tuple[Break, ...] = (
                  '"--unshare-user",',
                  'cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", '
                  '"--share-net", "--unshare-user",'),),
-          (PROMISES,)),
+          (*_attacks("sees_the_graders_network"),
+           f"{PROMISES}::test_the_network_is_out_of_reach")),
     Break("socket_allowed", "seccomp's refusal of socket()",
-          (_seccomp_allows("socket"),), (PROMISES,)),
+          (_seccomp_allows("socket"),),
+          (*_attacks("connects_to_the_grader"), f"{PROMISES}::test_the_network_is_out_of_reach")),
     Break("execve_allowed", "seccomp's refusal of execve and execveat",
-          (_seccomp_allows("execve", "execveat"),), (PROMISES,)),
+          (_seccomp_allows("execve", "execveat"),),
+          (*_attacks("execs_a_program"), f"{PROMISES}::test_nothing_is_executed")),
     Break("ptrace_allowed", "seccomp's refusal of ptrace",
-          (_seccomp_allows("ptrace"),), (PROMISES,)),
+          (_seccomp_allows("ptrace"),), _attacks("traces_itself")),
     Break("kill_any_pid", "signals only to the worker itself: kill of any pid allowed",
           (Patch("autograder/sandbox/seccomp.py",
                  "_ins(_RET, _ALLOW), _ins(_RET, _errno(errno.EPERM))]",
                  "_ins(_RET, _ALLOW), _ins(_RET, _ALLOW)]"),),
-          (PROMISES,)),
+          (*_attacks("kills_its_parent"),
+           f"{PROMISES}::test_the_kill_left_the_zygote_and_later_checks_ran")),
     Break("processes_allowed", "seccomp's refusal of fork, vfork and clone (threads too)",
-          (_seccomp_allows("fork", "vfork", "clone"),), (PROMISES,)),
+          (_seccomp_allows("fork", "vfork", "clone"),), _attacks("forks", "starts_a_thread")),
     Break("capabilities_kept",
           "the zygote's drop of every capability (it holds them in its own user namespace)",
           (Patch("autograder/sandbox/zygote.py",
                  '    drop_capabilities(strict=tmp == "bounded")\n', ""),),
-          (PROMISES,)),
+          _attacks("wants_capabilities")),
     Break("kit_mounted",
           "the student-side-only view of the kit: the whole kit (solutions, hidden suites, "
           "grader) mounted read-only at its own path",
@@ -170,7 +189,7 @@ BREAKS: tuple[Break, ...] = (
                  '    cmd += ["--ro-bind", str(KIT), str(KIT)]\n'
                  "    for rel in KIT_PUBLIC:\n"
                  '        cmd += ["--ro-bind", str(KIT / rel), f"/kit/{rel}"]\n'),),
-          (PROMISES,)),
+          _attacks("reads_the_solutions", "reads_the_hidden_suite")),
     Break("tmp_not_private",
           "a private /tmp: the machine's /tmp is bound into the sandbox and the zygote "
           "mounts nothing over it",
@@ -178,31 +197,33 @@ BREAKS: tuple[Break, ...] = (
                  '"--dev", "/dev", "--bind", "/tmp", "/tmp",'),
            Patch("autograder/sandbox/zygote.py", '    inside = _mounts_under("/tmp")\n',
                  '    return\n    inside = _mounts_under("/tmp")\n')),
-          (PROMISES,)),
+          (*_attacks("reads_the_hosts_tmp", "finds_what_another_left_in_tmp"),
+           f"{PROMISES}::test_tmp_is_private_to_each_student")),
     Break("tmp_unbounded", "the size of the sandbox's /tmp (its tmpfs mounted without size=)",
           (Patch("autograder/sandbox/zygote.py",
                  'options = f"size={size_bytes},nr_inodes={inodes},mode=1777".encode()',
                  'options = f"nr_inodes={inodes},mode=1777".encode()'),),
-          (PROMISES,)),
+          _attacks("fills_tmp")),
     Break("memory_limit_removed", "the worker's memory limit (RLIMIT_AS not set)",
           (Patch("autograder/sandbox/zygote.py",
                  '    "memory_bytes": resource.RLIMIT_AS, "cpu_seconds": resource.RLIMIT_CPU,',
                  '    "cpu_seconds": resource.RLIMIT_CPU,'),),
-          (PROMISES,)),
+          _attacks("hogs_memory")),
     Break("output_cap_tripled", "the output cap: three times Limits.output_bytes is kept",
           (Patch("autograder/sandbox/launcher.py", "room = self.limit - len(self.kept)",
                  "room = 3 * self.limit - len(self.kept)"),),
-          (HOSTILE, OURS)),
+          (f"{HOSTILE}::test_output_is_capped",
+           f"{OURS}::test_output_keeps_no_more_than_the_limit")),
     Break("check_time_limit_removed",
           "the per-check time limit (a check may use the submission's whole budget)",
           (Patch("autograder/grade/session.py", "self.check_seconds = min(seconds, remaining)",
                  "self.check_seconds = remaining"),),
-          (PROMISES,)),
+          _attacks("loops_forever")),
     Break("submission_budget_removed", "the per-submission time budget",
           (Patch("autograder/grade/session.py",
                  "remaining = self.budget_end - time.monotonic()",
                  'remaining = float("inf")'),),
-          (PROMISES,)),
+          (f"{PROMISES}::test_the_submission_budget_stops_a_loop",)),
     # -- the wire and the grader's data ---------------------------------------------------------
     Break("decoder_length_unchecked",
           "the decoder's check that an array's buffer matches its shape and dtype",
@@ -230,11 +251,13 @@ BREAKS: tuple[Break, ...] = (
     Break("message_cap_removed", "the grader's cap on one received message (64 MiB)",
           (Patch("autograder/grade/session.py", "MAX_MESSAGE_BYTES = 64 * 2**20",
                  "MAX_MESSAGE_BYTES = 2**40"),),
-          (f"{INTEGRITY}::test_memory_attacks_cost_their_check_and_not_the_grader", OURS)),
+          (f"{INTEGRITY}::test_memory_attacks_cost_their_check_and_not_the_grader",
+           f"{OURS}::test_the_grader_refuses_what_a_unit_sends_beyond_its_caps[one_message]")),
     Break("check_budget_removed", "the grader's budget of received bytes per check (256 MiB)",
           (Patch("autograder/grade/session.py", "CHECK_BUDGET_BYTES = 256 * 2**20",
                  "CHECK_BUDGET_BYTES = 2**40"),),
-          (f"{INTEGRITY}::test_memory_attacks_cost_their_check_and_not_the_grader", OURS)),
+          (f"{INTEGRITY}::test_memory_attacks_cost_their_check_and_not_the_grader",
+           f"{OURS}::test_the_grader_refuses_what_a_unit_sends_beyond_its_caps[check_budget]")),
     # -- grading ---------------------------------------------------------------------------------
     Break("unit_contract_ignored",
           "unit isolation's contract: every other unit of the notebook is exported as the "
@@ -254,50 +277,25 @@ BREAKS: tuple[Break, ...] = (
                  "-> None:\n    return\n"),),
           (f"{INTEGRITY}::test_units_that_work_only_with_the_reference_earn_nothing",)),
     Break("softmax_check_always_passes",
-          "hidden check softmax_rows_of_a_batch's expectation (it compares the reference "
-          "with itself)",
-          (Patch("autograder/hidden/test_02_forward.py",
-                 "    expect.array_close(student.softmax(x), reference.softmax(x),\n"
-                 '                       what="softmax(x) of a batch of shape (6, 10)",',
-                 "    student.softmax(x)\n"
-                 "    expect.array_close(reference.softmax(x), reference.softmax(x),\n"
-                 '                       what="softmax(x) of a batch of shape (6, 10)",'),),
+          "hidden check softmax_rows_of_a_batch (it returns before it expects anything)",
+          (_returns_at_once("test_02_forward.py",
+                            "test_softmax_rows_of_a_batch(student, reference, rng)"),),
           (CATALOGUE_MISTAKES,)),
     Break("backward_gradient_check_always_passes",
-          "hidden check Sigmoid_backward_gradient_check's expectations (numeric against "
-          "numeric, formula against formula)",
-          (Patch("autograder/hidden/test_04_backprop.py",
-                 "    expect_gradient(analytic, numeric, threshold=1e-7, "
-                 'hint=HINTS["sigmoid_backward_formula"],',
-                 "    expect_gradient(numeric, numeric, threshold=1e-7, "
-                 'hint=HINTS["sigmoid_backward_formula"],'),
-           Patch("autograder/hidden/test_04_backprop.py",
-                 "    expect_gradient(analytic, dout * s * (1 - s), "
-                 'what="Sigmoid.backward(dout)",',
-                 "    expect_gradient(dout * s * (1 - s), dout * s * (1 - s), "
-                 'what="Sigmoid.backward(dout)",')),
+          "hidden check Affine_backward_gradient_check (it returns before it expects "
+          "anything)",
+          (_returns_at_once("test_04_backprop.py",
+                            "test_Affine_backward_gradient_check(student, rng)"),),
           (CATALOGUE_MISTAKES,)),
     Break("optimizer_check_always_passes",
-          "hidden check Momentum_update's comparison (the student's optimizer runs, "
-          "nothing is compared)",
-          (Patch("autograder/hidden/test_06_optimizers.py",
-                 '    _compare(student, reference, rng, "Momentum", '
-                 '{"lr": 0.1, "momentum": 0.8},\n'
-                 '             HINTS["momentum_velocity"])\n',
-                 '    _run(student.Momentum(lr=0.1, momentum=0.8), rng, 4,\n'
-                 '         {k: rng.normal(size=s) for k, s in SHAPES.items()}, student)\n'),),
+          "hidden check Momentum_update (it returns before it expects anything)",
+          (_returns_at_once("test_06_optimizers.py",
+                            "test_Momentum_update(student, reference, rng)"),),
           (CATALOGUE_MISTAKES,)),
     Break("train_check_always_passes",
-          "hidden check train_uses_backprop's expectations (train runs, nothing is "
-          "expected of it)",
-          (Patch("autograder/hidden/test_05_training.py",
-                 "    _train(student, net, x, t, x[:10], t[:10], iters_num=3, batch_size=10, "
-                 "learning_rate=0.1)\n"
-                 "    expect.that(net.numerical_calls == 0,",
-                 "    _train(student, net, x, t, x[:10], t[:10], iters_num=3, batch_size=10, "
-                 "learning_rate=0.1)\n"
-                 "    return\n"
-                 "    expect.that(net.numerical_calls == 0,"),),
+          "hidden check train_uses_backprop (it returns before it expects anything)",
+          (_returns_at_once("test_05_training.py",
+                            "test_train_uses_backprop(student, reference, rng)"),),
           (CATALOGUE_MISTAKES,)),
     # -- the kit's own test material and the release --------------------------------------------
     Break("book_never_inserted",
@@ -307,7 +305,7 @@ BREAKS: tuple[Break, ...] = (
                  '    tree = ast.parse(source)\n    top, _, method = target.partition(".")\n',
                  '    return None\n    tree = ast.parse(source)\n'
                  '    top, _, method = target.partition(".")\n'),),
-          (BOOK, OURS)),
+          (BOOK, f"{OURS}::test_the_book_notebooks_hold_the_books_code")),
     Break("release_leaks_a_reformatted_solution_line",
           "a release free of solution lines: softmax's docstring quotes its first solution "
           "line with other spacing, and the release is regenerated",
@@ -315,7 +313,7 @@ BREAKS: tuple[Break, ...] = (
                  '    "    Returns: same shape as x, float; each row sums to 1\\n",\n',
                  '    "    Returns: same shape as x, float; each row sums to 1\\n",\n'
                  '    "    Hint: x = x - np.max(x, axis = -1, keepdims = True)\\n",\n'),),
-          (RELEASE, OURS),
+          (RELEASE, f"{OURS}::test_no_solution_line_reaches_the_release_with_other_spacing"),
           after=(("python", "-m", "autograder", "release"),)),
     # -- reports ---------------------------------------------------------------------------------
     Break("csv_formula_escape_removed", "grades.csv's escaping of formula-like cells",
@@ -452,7 +450,7 @@ def check_breaks(breaks: Sequence[Break], root: Path = ROOT) -> None:
             path = test.split("::")[0]
             if not (root / path).is_file():
                 raise BreakRotted(f"{brk.name}: no test file {path}")
-            for name in test.split("::")[1:]:
+            for name in (part.split("[")[0] for part in test.split("::")[1:]):
                 if not re.search(rf"^\s*def {re.escape(name)}\(",
                                  (root / path).read_text(encoding="utf-8"), re.MULTILINE):
                     raise BreakRotted(f"{brk.name}: {path} has no test {name}")
@@ -493,8 +491,6 @@ def make_env(work: Path, kit: Path) -> tuple[Path, dict[str, str]]:
     # through PYTHONPATH, which the tests that run them pass on.
     env["PATH"] = os.pathsep.join([str(venv / "bin"), str(Path(sys.executable).parent),
                                    env.get("PATH", "")])
-    env["PYTEST_DEBUG_TEMPROOT"] = str(work / "pytest-tmp")  # pytest's tmp_path, private
-    (work / "pytest-tmp").mkdir()
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return python, env
 
@@ -512,6 +508,15 @@ def verify_imports(python: Path, env: dict[str, str], kit: Path) -> None:
         if Path(where).resolve() != kit.resolve():
             raise RuntimeError(f"the tests would import the kit at {where}, not the copy at "
                                f"{kit} (PYTHONPATH={variant['PYTHONPATH']})")
+
+
+def default_workdir() -> Path:
+    """Where the copies go: not under /tmp. The sandbox hides the machine's /tmp, so a
+    copy of the kit there is hidden twice, and a break of /tmp's privacy would show up as
+    the kit (solutions, hidden suites) in sight instead of as itself; a checkout is not
+    under /tmp either. /var/tmp is what the sandbox never mounts."""
+    var = Path("/var/tmp")
+    return var if var.is_dir() and os.access(var, os.W_OK) else Path(tempfile.gettempdir())
 
 
 # -- running ------------------------------------------------------------------------------------
@@ -617,6 +622,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                         help="seconds per break")
     parser.add_argument("--keep", action="store_true", help="keep the copies")
+    parser.add_argument("--workdir", type=Path, default=default_workdir(),
+                        help="where the copies go (default: %(default)s)")
     parser.add_argument("--rev", metavar="COMMIT",
                         help="break the kit as committed at COMMIT (default: the working tree)")
     args = parser.parse_args(argv)
@@ -632,7 +639,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for b in chosen:
             print(f"{b.name}\n    removes: {b.removes}\n    caught by: {' '.join(b.tests)}")
         return 0
-    base = Path(tempfile.mkdtemp(prefix="scratchgrad-mutation-"))
+    base = Path(tempfile.mkdtemp(prefix="scratchgrad-mutation-", dir=args.workdir))
     try:
         snapshot(base / "snapshot", args.rev)
         check_breaks(BREAKS, base / "snapshot")

@@ -83,7 +83,7 @@ def test_output_keeps_no_more_than_the_limit(graded):
 @pytest.mark.parametrize(("student", "says"), [
     ("one-big-message", f"a message larger than {MAX_MESSAGE_BYTES // 2**20} MiB"),
     ("many-messages", "messages larger than the check's budget of received bytes"),
-])
+], ids=["one_message", "check_budget"])
 def test_the_grader_refuses_what_a_unit_sends_beyond_its_caps(graded, student, says):
     """Breaks message_cap_removed and check_budget_removed: the memory attacks of
     test_integrity stay under the grader's 1 GiB growth limit without either cap, and
