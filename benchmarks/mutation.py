@@ -329,7 +329,8 @@ BREAKS: tuple[Break, ...] = (
                  '    with open(target, "wb") as f:\n        f.write(data)\n    return\n'
                  "    tmp = temp_path(target)\n    try:\n"),),
           (f"{BATCH}::test_a_full_disk_leaves_no_broken_report",
-           f"{BATCH}::test_a_killed_run_reruns_to_the_same_bytes")),
+           f"{BATCH}::test_a_killed_run_reruns_to_the_same_bytes",
+           f"{OURS}::test_a_report_that_cannot_be_written_whole_leaves_the_old_one")),
     Break("grades_csv_not_merged",
           "grades.csv keeps the rows of earlier runs (each run rewrites it with its own)",
           (Patch("autograder/report/grades_csv.py",

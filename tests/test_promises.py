@@ -5,13 +5,18 @@ benchmarks/mutation.py (named in its docstring) and passes without it (issue 15)
 - the grader's caps on received bytes (one message, one check) refuse what a student's
   unit sends to the grader's reference units, where nothing else would go wrong;
 - the notebooks test_book_and_variants grades hold the book's code, not the solutions';
-- no solution line reaches the release, even with its spacing changed.
+- no solution line reaches the release, even with its spacing changed;
+- a report that cannot be written whole leaves the old one, whichever file it is.
 """
 
 from __future__ import annotations
 
 import ast
+import errno
+import os
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -23,7 +28,7 @@ from autograder import curriculum
 from autograder.demo import Mistake, definitions, student_notebook
 from autograder.grade.session import CHECK_BUDGET_BYTES, MAX_MESSAGE_BYTES
 from autograder.sandbox.launcher import Limits
-from kit import ASSIGNMENTS, SOLUTIONS, notebook_sources, solution_regions
+from kit import ASSIGNMENTS, ROOT, SOLUTIONS, notebook_sources, solution_regions
 
 HERE = Path(__file__).parent
 FORWARD = curriculum.get("02_forward")
@@ -153,3 +158,31 @@ def test_no_solution_line_reaches_the_release_with_other_spacing():
         for p in sorted(ASSIGNMENTS.rglob("*")) if p.is_file() and "__pycache__" not in p.parts))
     leaked = sorted(line for line in secret if _squeezed(line) in released)
     assert not leaked, f"solution lines in assignments/, spacing aside: {leaked}"
+
+
+# Writes a report of 16 kB where no file may grow past 4 kB (RLIMIT_FSIZE): the write fails
+# half-way, as on a full disk, but at a known place and whatever the file is.
+_WRITE_PAST_THE_LIMIT = """
+import resource, signal, sys
+from pathlib import Path
+from autograder.report.files import atomic_write
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of the signal
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+try:
+    atomic_write(Path(sys.argv[1]), b"new," * 4096)
+except OSError as exc:
+    print(exc.errno)
+"""
+
+
+def test_a_report_that_cannot_be_written_whole_leaves_the_old_one(tmp_path):
+    """Break atomic_write_removed: test_batch's full disk catches a half-written report
+    only when the disk fills during a JSON file (a half-written HTML page passes there)."""
+    target = tmp_path / "grades.csv"
+    target.write_bytes(b"old")
+    done = subprocess.run([sys.executable, "-c", _WRITE_PAST_THE_LIMIT, str(target)],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.stdout.strip() == str(errno.EFBIG), done.stdout + done.stderr
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]  # no temporary file left
