@@ -8,14 +8,20 @@ Each catalogue file declares, besides UNIT, HINT and REPLACES (see autograder/de
   check of its assignment.
 - HINT: a name in HINTS that one of its failed checks must show, or None when none of the
   checks it fails names a hint from HINTS.
+
+Hints are diagnoses: a mistake shows its own hint and no other (precision); correct code
+shows none (tests/test_book_and_variants.py: the book's code and the variants lose no
+check, so no message and no hint); and no hint gives away a line of the solutions.
 """
 
 import ast
+import json
+import re
 
 import pytest
 from grading import grade, write_student
 
-from autograder import curriculum
+from autograder import curriculum, paths
 from autograder.demo import CATALOGUE, catalogue
 from autograder.grade import rubric
 from autograder.selfcheck.hints import HINTS
@@ -103,11 +109,32 @@ def test_mistake_fails_exactly_its_declared_checks_with_its_hint(graded, mistake
                                                    if c.id not in declared))
     assert got == declared, (
         f"{mistake.name}: {', and '.join(changes)}; its FAILS declares {sorted(declared)}")
-    if mistake.hint is not None:
-        hint = HINTS[mistake.hint]
-        assert any(hint in c.message for c in lost), (
-            f"{mistake.name}: no failed check shows the hint {mistake.hint!r}: "
-            f"{[c.message for c in lost]}")
+    shown = hints_shown(lost)
+    want = {mistake.hint} if mistake.hint is not None else set()
+    assert shown == want, (
+        f"{mistake.name}: its failed checks show the hints {sorted(shown)}, expected exactly "
+        f"{sorted(want)}: {[c.message for c in lost]}")
+
+
+def _pattern(text: str) -> re.Pattern:
+    """A HINTS text as a pattern: its {placeholders} match any filled-in value."""
+    parts = re.split(r"\{[a-z_]+\}", text)
+    return re.compile(".+?".join(re.escape(p) for p in parts), re.DOTALL)
+
+
+PATTERNS = {key: _pattern(text) for key, text in HINTS.items()}
+
+
+def hints_shown(checks) -> set[str]:
+    """The HINTS keys whose text appears in the messages of these checks."""
+    return {key for key, pattern in PATTERNS.items()
+            if any(pattern.search(c.message or "") for c in checks)}
+
+
+def test_the_catalogue_diagnoses_most_mistakes():
+    named = [m.name for m in MISTAKES if m.hint is not None]
+    assert len(MISTAKES) >= 85 and len(named) >= 80, (len(MISTAKES), len(named))
+    assert len({m.hint for m in MISTAKES if m.hint}) >= 70
 
 
 def test_every_rubric_check_is_failed_by_a_catalogue_mistake(graded):
@@ -124,3 +151,62 @@ def test_every_rubric_check_is_failed_by_a_catalogue_mistake(graded):
         f"{len(uncovered)} of {len(units)} hidden checks are failed by no catalogue mistake "
         f"of their own unit (add one to tests/catalogue/ that fails it and no check of "
         f"another unit): " + ", ".join(uncovered))
+
+
+# --- no answer lines in any hint -----------------------------------------------------------
+
+_BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
+
+
+def _normal(code: str) -> str:
+    """Code or text without spaces, comments and the prefixes np. and self."""
+    code = code.split("#")[0]
+    return re.sub(r"\s+", "", code).replace("np.", "").replace("self.", "")
+
+
+# A call such as softmax(x) or loss(x,t): a unit's name, which messages must use.
+_SIMPLE_CALL = re.compile(r"^[\w.]+\(\w*(,\w+)*\)$")
+
+
+def solution_fragments() -> set[str]:
+    """Every code line of the solution regions of solutions/*/*.ipynb, normalized, and the
+    right-hand side of each assignment or return: the answers a hint must not contain."""
+    fragments = set()
+    for notebook in sorted(paths.solutions_dir().glob("*/*.ipynb")):
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            for region in re.findall(re.escape(_BEGIN) + r"(.*?)" + re.escape(_END), source,
+                                     re.DOTALL):
+                for line in region.splitlines():
+                    line = _normal(line)
+                    candidates = {line}
+                    match = re.match(r"^(?:return|[\w\[\]\"',.]+(?:[-+*/]?=))(.+)$", line)
+                    if match:
+                        candidates.add(match.group(1))
+                    fragments |= {c for c in candidates if len(c) >= 8
+                                  and re.search(r"[(\[*/+-]", c) and not _SIMPLE_CALL.match(c)}
+    return fragments
+
+
+def hidden_suite_literals() -> list[str]:
+    """The string literals of the hidden suites (hints and messages), f-strings included."""
+    out = []
+    for path in sorted((paths.ROOT / "autograder" / "hidden").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                out.append(node.value)
+    return out
+
+
+def test_no_hint_gives_away_a_solution_line():
+    fragments = solution_fragments()
+    assert len(fragments) > 60  # the regions were found
+    # The detector catches the answers hints used to give.
+    for answer in ("dx = np.dot(dout, self.W.T)", "params[key] -= lr * grads[key]",
+                   "use 1 / (1 + np.exp(-x))"):
+        assert any(f in _normal(answer) for f in fragments), answer
+    offenders = [f"HINTS[{key!r}] holds {f!r}" for key, text in HINTS.items()
+                 for f in fragments if f in _normal(text)]
+    offenders += [f"a hidden suite literal {text!r} holds {f!r}"
+                  for text in hidden_suite_literals() for f in fragments if f in _normal(text)]
+    assert not offenders, offenders

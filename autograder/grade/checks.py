@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -85,9 +86,15 @@ def expect_gradient_at(got: Any, numeric: np.ndarray, indexes: list[tuple[int, .
                     hint=hint, threshold=threshold)
 
 
-def call_with_hint(fn: Callable[..., Any], *args: Any, hint: str, **kwargs: Any) -> Any:
-    """Call a student's unit; if it raises (other than NotImplementedError), fail the
-    check with `hint`, the classic mistake behind that exception here."""
+def call_with_hint(fn: Callable[..., Any], *args: Any, hint: str,
+                   when: Callable[[dict], bool] | tuple[str, ...], **kwargs: Any) -> Any:
+    """Call a student's unit; where it raises an error that the mistake behind `hint`
+    explains, fail the check with the contract it breaks instead of the raw error.
+
+    when: the evidence, a tuple of exception type names ("IndexError", ...) or a function
+    of the error's info (its "type" and "message") that says whether this mistake explains
+    it (see `raised`). Any other error (and NotImplementedError) propagates unchanged, without a hint.
+    """
     from .session import StudentError
 
     try:
@@ -95,4 +102,52 @@ def call_with_hint(fn: Callable[..., Any], *args: Any, hint: str, **kwargs: Any)
     except StudentError as exc:
         if exc.status != "error":
             raise
+        info = exc.info
+        explained = (info.get("type") in when if isinstance(when, tuple) else bool(when(info)))
+        if not explained:
+            raise
         raise expect.CheckFailed(str(exc).split("\nHint:")[0], hint) from None
+
+
+def raised(*types: str, says: str = "") -> Callable[[dict], bool]:
+    """Evidence for call_with_hint: an error of one of these types whose text (`Type:
+    message`) holds `says`."""
+    return lambda info: info.get("type") in types and says in str(info.get("text", ""))
+
+
+_MISSING = re.compile(r"missing \d+ required positional arguments?: (.*)$")
+
+
+def parameter_names(fn: Callable[..., Any]) -> list[str] | None:
+    """A probe: the names of the required parameters of a student's function, read from
+    the TypeError that calling it with no argument raises (None where it does not)."""
+    from .session import StudentError
+
+    try:
+        fn()
+    except StudentError as exc:
+        match = _MISSING.search(str(exc.info.get("text", "")))
+        if exc.info.get("type") == "TypeError" and match:
+            return re.findall(r"'([^']+)'", match.group(1))
+    return None
+
+
+TARGET_NAMES = frozenset({"t", "d", "target", "targets", "label", "labels", "teacher",
+                          "y_true", "answer"})
+
+
+def target_first(fn: Callable[..., Any]) -> bool:
+    """A probe: the student's function names its first parameter like a target (t, d,
+    label...) and its second not: the target-first order of some courses."""
+    names = parameter_names(fn)
+    return bool(names) and len(names) >= 2 and names[0] in TARGET_NAMES \
+        and names[1] not in TARGET_NAMES
+
+
+def rounded(want: Any, hint_rounded: str, hint_truncated: str) -> list[tuple[str, Any]]:
+    """Diagnoses for outputs that lost precision: `want` cut to integers, or rounded to
+    0-6 decimals (what np.round or a format-and-parse would give)."""
+    want = np.asarray(want, dtype=float)
+    pairs = [(hint_truncated, np.trunc(want))]
+    return pairs + [(hint_rounded, np.round(want, d)) for d in range(7)
+                    if not np.allclose(np.round(want, d), want, rtol=1e-5, atol=1e-8)]

@@ -7,22 +7,32 @@ from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
 INPUTS = [(0, 0), (1, 0), (0, 1), (1, 1), (1.0, 1.0), (0.0, 1.0)]
-WEIGHT_HINTS = {
-    "AND": HINTS["perceptron_threshold"],
-    "NAND": "NAND is AND with the signs of the weights and the bias flipped",
-    "OR": "OR needs a threshold that one input alone can pass, e.g. w = (0.5, 0.5), b = -0.2",
-    "XOR": HINTS["xor_composition"],
-}
+
+
+def _diagnosis(gate, table):
+    """The hint for a wrong truth table, where the table is the one a known mistake gives."""
+    if all(v == 0 for v in table.values()):
+        return HINTS["gate_always_zero"].format(gate=gate)
+    if gate != "AND" and all(table[x] == int(x[0] + x[1] > 1.5) for x in table):
+        return HINTS["gate_like_and"].format(gate=gate)
+    if gate == "AND" and all(table[x] == int(x[0] + x[1] > 0.5) for x in table):
+        return HINTS["perceptron_threshold"]  # the threshold itself counts as passing
+    if gate == "XOR" and all(table[x] == int(x[0] + x[1] > 0.5) for x in table):
+        return HINTS["xor_composition"]
+    return None
 
 
 def truth_table(student, reference, gate):
     mine, theirs = getattr(student, gate), getattr(reference, gate)
+    table = {}
     for x1, x2 in INPUTS:
         got = mine(x1, x2)
         expect.that(np.ndim(got) == 0 and got in (0, 1),
-                    f"{gate}({x1}, {x2}): expected 0 or 1, got {expect.show(got)}",
-                    "return the number 0 or 1, not an array")
-        expect.equal(got, theirs(x1, x2), what=f"{gate}({x1}, {x2})", hint=WEIGHT_HINTS[gate])
+                    f"{gate}({x1}, {x2}): expected 0 or 1, got {expect.show(got)}")
+        table[(x1, x2)] = got
+    for (x1, x2), got in table.items():
+        expect.equal(got, theirs(x1, x2), what=f"{gate}({x1}, {x2})",
+                     hint=_diagnosis(gate, table))
 
 
 @pytest.mark.unit("AND")

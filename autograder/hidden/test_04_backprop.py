@@ -13,7 +13,9 @@ from autograder.grade.checks import (
     expect_gradient_at,
     numeric_gradient,
     numeric_gradient_of_output,
+    raised,
     sample_indexes,
+    target_first,
 )
 from autograder.grade.reference import expose
 from autograder.grade.session import StudentError
@@ -21,13 +23,23 @@ from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
 KEYS = ("W1", "b1", "W2", "b2")
+BROADCAST = raised("ValueError", says="could not be broadcast")
+NOT_ALIGNED = raised("ValueError", "RemoteError", says="not aligned")
+
+
+def _layers_in_order(info):
+    """A layer got a gradient of another layer's shape: backward went the wrong way."""
+    return NOT_ALIGNED(info) or raised("IndexError", "RemoteError",
+                                       says="boolean index did not match")(info)
 
 
 @pytest.mark.unit("d_sigmoid")
 def test_d_sigmoid_matches_reference(student, reference, rng):
     x = rng.normal(scale=2, size=(4, 5))
+    twice = reference.sigmoid(reference.sigmoid(x))
     expect.array_close(student.d_sigmoid(x), reference.d_sigmoid(x), what="d_sigmoid(x)",
-                       diagnose=[(HINTS["d_sigmoid_output"], x * (1 - x))])
+                       diagnose=[(HINTS["d_sigmoid_output"], x * (1 - x)),
+                                 (HINTS["d_sigmoid_twice"], twice * (1 - twice))])
 
 
 @pytest.mark.unit("d_relu")
@@ -38,22 +50,43 @@ def test_d_relu_values(student, rng):
     want = (x > 0).astype(float)
     if isinstance(got, np.ndarray) and got.shape == x.shape:
         want[0, 0] = got[0, 0] if got[0, 0] in (0, 1) else 0.0  # either value at exactly 0
-    expect.array_close(got, want, what="d_relu(x)", hint=HINTS["d_relu_values"])
+    expect.array_close(got, want, what="d_relu(x)",
+                       diagnose=[(HINTS["d_relu_values"], np.maximum(0, x))])
 
 
 @pytest.mark.unit("d_mean_squared_error")
 def test_d_mean_squared_error_matches_reference(student, rng):
     y, t = rng.random((3, 4)), rng.random((3, 4))
-    expect.array_close(student.d_mean_squared_error(y, t), y - t, what="d_mean_squared_error(y, t)",
-                       diagnose=[(HINTS["d_mse_sign"], t - y),
-                                 (HINTS["d_mse_sign"], 2 * (y - t))])
+    fn = student.d_mean_squared_error
+
+    def swapped(got):
+        """t - y: a flipped sign, or the right formula with the arguments swapped."""
+        if not (np.shape(got) == y.shape and np.allclose(got, t - y)):
+            return None
+        if target_first(fn):
+            return HINTS["target_first"].format(unit="d_mean_squared_error")
+        return HINTS["d_mse_sign"]
+
+    expect.array_close(fn(y, t), y - t, what="d_mean_squared_error(y, t)",
+                       diagnose=lambda got: swapped(got) or expect_diagnosis(
+                           got, [(HINTS["d_mse_sign"], 2 * (y - t)),
+                                 (HINTS["d_mse_batch"], (y - t) / 3),
+                                 (HINTS["d_mse_batch"], (y - t) / 12)]))
+
+
+def expect_diagnosis(got, pairs):
+    """The hint of the first (hint, output) pair whose output `got` is."""
+    for hint, candidate in pairs:
+        if np.shape(got) == np.shape(candidate) and np.allclose(got, candidate):
+            return hint
+    return None
 
 
 @pytest.mark.unit("Relu.forward")
 def test_Relu_forward_matches_reference(student, rng):
     x = rng.normal(size=(4, 5))
     expect.array_close(student.Relu().forward(x.copy()), np.maximum(0, x),
-                       what="Relu().forward(x)")
+                       what="Relu().forward(x)", diagnose=[(HINTS["relu_forward_zero"], x)])
 
 
 @pytest.mark.unit("Relu.forward")
@@ -81,7 +114,8 @@ def test_Sigmoid_forward_matches_reference(student, reference, rng):
     x = rng.normal(scale=2, size=(3, 4))
     layer = student.Sigmoid()
     want = reference.sigmoid(x)
-    expect.array_close(layer.forward(x.copy()), want, what="Sigmoid().forward(x)")
+    expect.array_close(layer.forward(x.copy()), want, what="Sigmoid().forward(x)",
+                       diagnose=[(HINTS["sigmoid_formula"], 1 / (1 + np.exp(x)))])
     # The notebook's contract: forward keeps its output in self.out for backward.
     expect.array_close(getattr(layer, "out", None), want,
                        what="self.out after Sigmoid().forward(x) (what backward uses)")
@@ -105,10 +139,15 @@ def test_Sigmoid_backward_gradient_check(student, reference, rng):
     if np.allclose(out, reference.sigmoid(x), rtol=1e-7, atol=1e-12):
         numeric = numeric_gradient_of_output(reference.sigmoid, x.copy(), dout)
         expect_gradient(analytic, numeric, threshold=1e-7,
-                        hint=HINTS["sigmoid_backward_formula"],
+                        diagnose=_sigmoid_backward_mistakes(dout, out),
                         what="Sigmoid.backward against the numerical gradient of sigmoid")
     expect_gradient(analytic, dout * out * (1 - out), what="Sigmoid.backward(dout)",
-                    hint=HINTS["sigmoid_backward_formula"])
+                    diagnose=_sigmoid_backward_mistakes(dout, out))
+
+
+def _sigmoid_backward_mistakes(dout, out):
+    return [(HINTS["sigmoid_backward_formula"], dout * (1 - out)),
+            (HINTS["sigmoid_backward_formula"], dout * out)]
 
 
 def _sigmoid_after_forward(student, reference, x):
@@ -161,10 +200,9 @@ def test_Affine_forward_matches_reference(student, reference, rng):
 def test_Affine_forward_flattens_images(student, rng):
     W, b, x = _affine_data(rng, (3, 2, 2, 1))
     got = call_with_hint(student.Affine(W.copy(), b.copy()).forward, x.copy(),
-                         hint=HINTS["affine_flatten"])
+                         hint=HINTS["affine_flatten"], when=NOT_ALIGNED)
     expect.array_close(got, x.reshape(3, -1) @ W + b,
-                       what="Affine.forward(x) for x of shape (3, 2, 2, 1)",
-                       hint=HINTS["affine_flatten"])
+                       what="Affine.forward(x) for x of shape (3, 2, 2, 1)")
 
 
 @pytest.mark.unit("Affine.backward")
@@ -182,7 +220,6 @@ def test_Affine_backward_dx(student, rng):
     flat = dout @ W.T
     expect.array_close(layer.backward(dout.copy()), want,
                        what=f"Affine.backward(dout): dx for x of shape {x.shape}",
-                       hint="dx = np.dot(dout, self.W.T)",
                        diagnose=lambda got: HINTS["affine_dx_reshape"]
                        if np.shape(got) == flat.shape and x.ndim > 2 else None)
 
@@ -219,10 +256,11 @@ def test_Affine_backward_gradient_check(student, rng):
         student.write_back(W)  # the layer holds a copy of W linked to this array
         return float(np.sum(forward(x.copy()) * dout))
 
+    transposed = [(HINTS["affine_dw_transposed"], dout.T @ x)]
     expect_gradient(dW, numeric_gradient(out_sum, W), threshold=1e-7,
                     what="Affine.dW against the numerical gradient of your forward",
-                    hint=HINTS["affine_dw_transposed"])
-    expect_gradient(dW, x.T @ dout, what="Affine.dW", hint=HINTS["affine_dw_transposed"])
+                    diagnose=transposed)
+    expect_gradient(dW, x.T @ dout, what="Affine.dW", diagnose=transposed)
 
 
 def _scores_and_labels(rng):
@@ -235,7 +273,8 @@ def test_SoftmaxWithLoss_forward_one_hot(student, reference, rng):
     t = np.eye(5)[labels]
     want = reference.cross_entropy_error(reference.softmax(x), t)
     expect.number_close(student.SoftmaxWithLoss().forward(x.copy(), t), want, rtol=1e-4,
-                        what="SoftmaxWithLoss().forward(x, one-hot t)")
+                        what="SoftmaxWithLoss().forward(x, one-hot t)",
+                        diagnose=[(HINTS["cee_batch_mean"], want * 4)])
 
 
 @pytest.mark.unit("SoftmaxWithLoss.forward")
@@ -243,8 +282,9 @@ def test_SoftmaxWithLoss_forward_labels(student, reference, rng):
     x, labels = _scores_and_labels(rng)
     want = reference.cross_entropy_error(reference.softmax(x), labels)
     got = call_with_hint(student.SoftmaxWithLoss().forward, x.copy(), labels,
-                         hint=HINTS["swl_labels"])
-    expect.number_close(got, want, rtol=1e-4, what="SoftmaxWithLoss().forward(x, labels)")
+                         hint=HINTS["cee_one_hot_only"], when=BROADCAST)
+    expect.number_close(got, want, rtol=1e-4, what="SoftmaxWithLoss().forward(x, labels)",
+                        diagnose=[(HINTS["cee_batch_mean"], want * 4)])
 
 
 @pytest.mark.unit("SoftmaxWithLoss.backward")
@@ -262,11 +302,12 @@ def test_SoftmaxWithLoss_backward_labels(student, reference, rng):
     x, labels = _scores_and_labels(rng)
     layer, y = _swl_after_forward(student, reference, x, labels)
     want = (y - np.eye(5)[labels]) / 4
-    got = call_with_hint(layer.backward, hint=HINTS["swl_labels"])
+    got = call_with_hint(layer.backward, hint=HINTS["swl_labels"], when=BROADCAST)
     expect.array_close(got, want, rtol=1e-4, atol=1e-7,
                        what="SoftmaxWithLoss.backward() with label indices t",
-                       hint=HINTS["swl_labels"],
-                       diagnose=[(HINTS["swl_divide_by_n"], want * 4)])
+                       diagnose=[(HINTS["swl_divide_by_n"], want * 4),
+                                 (HINTS["swl_labels"], (y - labels[:, None]) / 4),
+                                 (HINTS["swl_labels"], y - labels[:, None])])
 
 
 @pytest.mark.unit("SoftmaxWithLoss.backward")
@@ -283,10 +324,11 @@ def test_SoftmaxWithLoss_backward_gradient_check(student, reference, rng):
     numeric = numeric_gradient(
         lambda: reference.cross_entropy_error(reference.softmax(x), t), x)
     # 1e-4: the 1e-7 inside the log of cross_entropy_error bends the loss slightly.
-    expect_gradient(analytic, numeric, threshold=1e-4, hint=HINTS["swl_divide_by_n"],
+    not_divided = [(HINTS["swl_divide_by_n"], reference.softmax(x) - t)]
+    expect_gradient(analytic, numeric, threshold=1e-4, diagnose=not_divided,
                     what="SoftmaxWithLoss.backward against the numerical gradient of the loss")
     expect_gradient(analytic, (reference.softmax(x) - t) / 3, threshold=1e-4,
-                    what="SoftmaxWithLoss.backward()", hint=HINTS["swl_divide_by_n"])
+                    what="SoftmaxWithLoss.backward()", diagnose=not_divided)
 
 
 def _swl_after_forward(student, reference, x, t):
@@ -395,10 +437,13 @@ def test_TwoLayerNet_params_initialisation(student):
 def test_TwoLayerNet_predict(student, reference, rng):
     net, ref = _nets(student, reference, rng)
     x = rng.normal(size=(6, 4))
-    expect.array_close(net.predict(x.copy()), ref.predict(x), what="predict(x)",
-                       hint=HINTS["twolayer_shared_params"],
-                       diagnose=[(HINTS["forward_output_activation"],
-                                  reference.softmax(ref.predict(x)))])
+    scores = ref.predict(x)
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    expect.array_close(net.predict(x.copy()), scores, what="predict(x)",
+                       diagnose=[(HINTS["predict_scores"], reference.softmax(scores)),
+                                 (HINTS["predict_scores"], reference.sigmoid(scores)),
+                                 (HINTS["predict_log_scores"], log_probabilities)])
 
 
 @pytest.mark.unit("TwoLayerNet.loss")
@@ -406,7 +451,9 @@ def test_TwoLayerNet_loss(student, reference, rng):
     net, ref = _nets(student, reference, rng)
     _delegate(net, "predict")
     x, t = rng.normal(size=(6, 4)), rng.integers(0, 3, size=6)
-    expect.number_close(net.loss(x.copy(), t), ref.loss(x, t), rtol=1e-6, what="loss(x, t)")
+    expect.number_close(net.loss(x.copy(), t), ref.loss(x, t), rtol=1e-6, what="loss(x, t)",
+                        diagnose=[(HINTS["twolayer_loss_softmax"],
+                                   reference.cross_entropy_error(ref.predict(x), t))])
 
 
 def _accuracy_data(rng, ref):
@@ -421,9 +468,12 @@ def test_TwoLayerNet_accuracy_labels(student, reference, rng):
     net, ref = _nets(student, reference, rng)
     _delegate(net, "predict")
     x, t = _accuracy_data(rng, ref)
-    got = call_with_hint(net.accuracy, x.copy(), t, hint=HINTS["accuracy_labels"])
+    got = call_with_hint(net.accuracy, x.copy(), t, hint=HINTS["accuracy_labels"],
+                         when=raised("AxisError", says="axis 1"))
+    # argmax over the last axis of labels: one number, the position of the largest label
+    against_one = float(np.mean(np.argmax(ref.predict(x), axis=1) == np.argmax(t)))
     expect.number_close(got, ref.accuracy(x, t), what="accuracy(x, labels)",
-                        hint=HINTS["accuracy_labels"])
+                        diagnose=[(HINTS["accuracy_labels"], against_one)])
 
 
 @pytest.mark.unit("TwoLayerNet.accuracy")
@@ -431,8 +481,9 @@ def test_TwoLayerNet_accuracy_one_hot(student, reference, rng):
     net, ref = _nets(student, reference, rng)
     _delegate(net, "predict")
     x, t = _accuracy_data(rng, ref)
-    expect.number_close(net.accuracy(x.copy(), np.eye(3)[t]), ref.accuracy(x, t),
-                        what="accuracy(x, one-hot t)")
+    got = call_with_hint(net.accuracy, x.copy(), np.eye(3)[t], hint=HINTS["accuracy_one_hot"],
+                         when=BROADCAST)
+    expect.number_close(got, ref.accuracy(x, t), what="accuracy(x, one-hot t)")
 
 
 def _grads(got, what):
@@ -454,8 +505,9 @@ def test_TwoLayerNet_numerical_gradient(student, reference, rng):
     for key in KEYS:
         expect.array_close(got[key], want[key], rtol=1e-5, atol=1e-7,
                            what=f"numerical_gradient(x, t)[{key!r}]",
-                           hint="use numerical_gradient(lambda W: self.loss(x, t), "
-                                "self.params[key]) for each key")
+                           diagnose=[(HINTS["numgrad_params_not_seen"], np.zeros_like(want[key]))]
+                           + [(HINTS["numgrad_wrong_key"].format(key=repr(key)), want[other])
+                              for other in KEYS if other != key])
 
 
 @pytest.mark.unit("TwoLayerNet.gradient")
@@ -463,12 +515,12 @@ def test_TwoLayerNet_gradient_matches_reference(student, reference, rng):
     net, ref = _nets(student, reference, rng)
     _delegate(net, "predict", "loss")
     x, t = rng.normal(size=(6, 4)), rng.integers(0, 3, size=6)
-    got = _grads(call_with_hint(net.gradient, x.copy(), t, hint=HINTS["gradient_layers_order"]),
+    got = _grads(call_with_hint(net.gradient, x.copy(), t, hint=HINTS["gradient_layers_order"],
+                                when=_layers_in_order),
                  "gradient(x, t)")
     want = ref.gradient(x, t)
     for key in KEYS:
-        expect_gradient(got[key], want[key], what=f"gradient(x, t)[{key!r}]",
-                        hint=HINTS["gradient_layers_order"])
+        expect_gradient(got[key], want[key], what=f"gradient(x, t)[{key!r}]")
 
 
 @pytest.mark.unit("TwoLayerNet.gradient", seconds=30)
@@ -477,7 +529,8 @@ def test_TwoLayerNet_gradient_check(student, reference, rng):
     _delegate(net, "predict", "loss")
     x, t = rng.normal(size=(4, 3)), rng.integers(0, 2, size=4)
     params = net.params
-    got = _grads(call_with_hint(net.gradient, x.copy(), t, hint=HINTS["gradient_layers_order"]),
+    got = _grads(call_with_hint(net.gradient, x.copy(), t, hint=HINTS["gradient_layers_order"],
+                                when=_layers_in_order),
                  "gradient(x, t)")
     loss = net.loss
 
@@ -492,8 +545,6 @@ def test_TwoLayerNet_gradient_check(student, reference, rng):
         indexes = sample_indexes(rng, params[key].shape, 3)
         numeric = numeric_gradient(current_loss, params[key], indexes=indexes)
         expect_gradient_at(got[key], numeric, indexes, threshold=1e-6,
-                           hint=HINTS["gradient_layers_order"],
                            what=f"gradient(x, t)[{key!r}] against the numerical gradient of "
                                 f"loss")
-        expect_gradient(got[key], want[key], what=f"gradient(x, t)[{key!r}]",
-                        hint=HINTS["gradient_layers_order"])
+        expect_gradient(got[key], want[key], what=f"gradient(x, t)[{key!r}]")

@@ -92,9 +92,13 @@ def _tiny_data(rng, n=50, d=6, classes=3):
 def _train(student, net, x, t, xt, tt, **kwargs):
     try:
         return student.train(net.exposed(), x, t, xt, tt, seed=0, **kwargs)
-    except StudentError:
+    except StudentError as exc:
         expect.that(net.numerical_calls == 0, "train called network.numerical_gradient",
                     HINTS["train_numerical_gradient"])
+        if exc.info.get("type") == "NameError" and "'network'" in str(exc.info.get("text")):
+            # A global `network` (the notebook's experiment) used instead of the argument.
+            raise expect.CheckFailed(str(exc).split("\nHint:")[0],
+                                     HINTS["train_global_network"]) from None
         raise
 
 
@@ -105,8 +109,7 @@ def test_train_uses_backprop(student, reference, rng):
     _train(student, net, x, t, x[:10], t[:10], iters_num=3, batch_size=10, learning_rate=0.1)
     expect.that(net.numerical_calls == 0, "train called network.numerical_gradient",
                 HINTS["train_numerical_gradient"])
-    expect.equal(len(net.steps), 3, what="calls of network.gradient in 3 iterations",
-                 hint="call network.gradient(x_batch, t_batch) once per iteration")
+    expect.equal(len(net.steps), 3, what="calls of network.gradient in 3 iterations")
     expect.that(net.learned(), "train called network.gradient but never changed the "
                 "parameters", HINTS["train_no_update"])
 
@@ -118,7 +121,7 @@ def test_train_updates_by_learning_rate_times_gradient(student, reference, rng):
     lr = 0.05
     _train(student, net, x, t, x[:10], t[:10], iters_num=4, batch_size=10, learning_rate=lr)
     expect.that(len(net.steps) >= 2, f"train called network.gradient {len(net.steps)} times "
-                f"in 4 iterations", "call network.gradient once per iteration")
+                f"in 4 iterations")
     for (before, grads), (after, _) in zip(net.steps, net.steps[1:]):
         for key in KEYS:
             step, want = after[key] - before[key], -lr * grads[key]
@@ -126,8 +129,9 @@ def test_train_updates_by_learning_rate_times_gradient(student, reference, rng):
                                what=f"the change of params[{key!r}] in one iteration "
                                     f"(learning_rate = {lr})",
                                diagnose=[(HINTS["train_no_update"], np.zeros_like(step)),
-                                         (HINTS["train_sign"], -want)],
-                               hint=HINTS["train_learning_rate"])
+                                         (HINTS["train_sign"], -want)]
+                               + [(HINTS["train_learning_rate"], -other * grads[key])
+                                  for other in (0.1, 0.01, 0.001, 1.0)])
     for key in KEYS:
         expect.that(net.params[key] is net.originals[key],
                     f"train replaced network.params[{key!r}] with a new array",
@@ -150,7 +154,10 @@ def test_train_history(student, reference, rng):
                 and all(expect.is_number(v) and np.isfinite(v) for v in losses),
                 f"train_loss after 12 iterations: expected 12 finite numbers, got "
                 f"{expect.show(losses)}", HINTS["train_history"])
-    expect.that(net.learned() and net.returned(losses, net.losses),
+    expect.that(net.learned(), "train_loss must hold the values network.loss(x_batch, "
+                "t_batch) returned while the network learns, but the parameters never changed",
+                HINTS["train_no_update"])
+    expect.that(net.returned(losses, net.losses),
                 "train_loss must hold the values network.loss(x_batch, t_batch) returned "
                 "while the network learns", HINTS["train_history"])
     for key in ("train_acc", "test_acc"):
@@ -181,10 +188,11 @@ def test_train_loss_falls(student, reference, rng):
                 f"returned, got {expect.show(recorded)}", HINTS["train_history"])
     # What the network really did, not what the history says.
     losses = np.asarray(net.losses, dtype=float)
+    rose = losses.size >= 20 and losses[-5:].mean() > losses[:5].mean()
     expect.that(losses.size >= 20 and losses[-5:].mean() < 0.8 * losses[:5].mean(),
                 f"the training loss did not fall: the first 5 iterations averaged "
                 f"{losses[:5].mean():.3g}, the last 5 {losses[-5:].mean():.3g}",
-                HINTS["train_sign"])
+                HINTS["train_sign"] if rose else None)
 
 
 # Four classes that a small network tells apart within 50 steps (T-shirt, trouser, sneaker,
@@ -216,5 +224,4 @@ def test_train_reaches_accuracy_on_the_sample(student, reference, rng):
     expect.that(accuracy >= 0.8, f"after 50 iterations (batch 50, learning rate 0.3) on 1000 "
                 f"images of four classes of the bundled Fashion-MNIST sample (T-shirt, "
                 f"trouser, sneaker, bag) the test accuracy is {accuracy:.3f}; the reference "
-                f"reaches about 0.95 (0.80 needed)",
-                "draw a new random mini-batch every iteration and update every parameter")
+                f"reaches about 0.95 (0.80 needed)")

@@ -36,41 +36,82 @@ def _gradients(rng, steps):
     return grads
 
 
-def _compare(student, reference, rng, name, kwargs, hint, steps=4):
+def _simulate(start, grads_list, step):
+    """The params after each update of a (mistaken) rule step(p, g, state) -> new p, run
+    here in the grader; state is a dict per key."""
+    params = {k: v.copy() for k, v in start.items()}
+    states = {k: {} for k in start}
+    history = []
+    for grads in grads_list:
+        for key, value in params.items():
+            params[key] = step(value, grads[key], states[key])
+        history.append({k: v.copy() for k, v in params.items()})
+    return history
+
+
+def _compare(student, reference, rng, name, kwargs, hint=None, steps=4, mistakes=()):
+    """mistakes: (hint, rule) pairs, each the update rule of a known mistake (_simulate)."""
     start = {k: rng.normal(size=s) for k, s in SHAPES.items()}
+    grads_list = _gradients(rng, steps)
+    wrong = [(h, _simulate(start, grads_list, rule)) for h, rule in mistakes]
     got, replaced = _run(getattr(student, name)(**kwargs), rng, steps, start, student)
     want, _ = _run(getattr(reference, name)(**kwargs), rng, steps, start)
     for key in sorted(replaced):
         expect.that(False, f"{name}.update replaced params[{key!r}] with a new array",
                     HINTS["sgd_in_place"])
     args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+    # A mistake is diagnosed only where the whole run is what it gives, not a single step
+    # (several mistakes agree on the first step).
+    same = [h for h, run in wrong if all(
+        np.shape(mine[k]) == np.shape(theirs[k])
+        and np.allclose(mine[k], theirs[k], rtol=1e-8, atol=1e-12)
+        for mine, theirs in zip(got, run) for k in SHAPES)]
     for step, (mine, theirs) in enumerate(zip(got, want), start=1):
         for key in SHAPES:
             expect.array_close(mine[key], theirs[key], rtol=1e-6, atol=1e-10,
                                what=f"params[{key!r}] after {step} {name}({args}) update(s)",
-                               hint=hint)
+                               hint=same[0] if same else hint)
 
 
 @pytest.mark.unit("SGD.update")
 def test_SGD_update(student, reference, rng):
-    _compare(student, reference, rng, "SGD", {"lr": 0.1}, "params[key] -= lr * grads[key]")
+    _compare(student, reference, rng, "SGD", {"lr": 0.1})
 
 
 @pytest.mark.unit("Momentum.update")
 def test_Momentum_update(student, reference, rng):
     _compare(student, reference, rng, "Momentum", {"lr": 0.1, "momentum": 0.8},
-             HINTS["momentum_velocity"])
+             mistakes=[(HINTS["momentum_velocity"], lambda p, g, s: p - 0.1 * g)])
 
 
 @pytest.mark.unit("AdaGrad.update")
 def test_AdaGrad_update(student, reference, rng):
-    _compare(student, reference, rng, "AdaGrad", {"lr": 0.1}, HINTS["adagrad_accumulate"])
+    _compare(student, reference, rng, "AdaGrad", {"lr": 0.1},
+             mistakes=[(HINTS["adagrad_accumulate"],
+                        lambda p, g, s: p - 0.1 * g / (np.sqrt(g * g) + 1e-7)),
+                       (HINTS["adagrad_eps"], _adagrad(eps=0.0))])
 
 
 @pytest.mark.unit("RMSprop.update")
 def test_RMSprop_update(student, reference, rng):
     _compare(student, reference, rng, "RMSprop", {"lr": 0.01, "decay_rate": 0.9},
-             HINTS["rmsprop_decay"])
+             mistakes=[(HINTS["rmsprop_decay"], _adagrad(lr=0.01))])
+
+
+def _adagrad(lr=0.1, eps=1e-7):
+    def step(p, g, s):
+        s["h"] = s.get("h", 0.0) + g * g
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return p - lr * g / (np.sqrt(s["h"]) + eps)
+    return step
+
+
+def _adam_without_correction(lr, beta1, beta2):
+    def step(p, g, s):
+        s["m"] = s.get("m", 0.0) + (1 - beta1) * (g - s.get("m", 0.0))
+        s["v"] = s.get("v", 0.0) + (1 - beta2) * (g * g - s.get("v", 0.0))
+        return p - lr * s["m"] / (np.sqrt(s["v"]) + 1e-7)
+    return step
 
 
 @pytest.mark.unit("Adam.update")
@@ -83,15 +124,18 @@ def test_Adam_first_step(student, rng):
     after = student.current(params)
     for key in SHAPES:
         step = np.asarray(after[key], dtype=float) - start[key]
+        uncorrected = 0.01 * 0.1 * np.abs(grads[key]) / (np.sqrt(0.001) * np.abs(grads[key])
+                                                          + 1e-7)
         expect.array_close(np.abs(step), np.full(step.shape, 0.01), rtol=1e-3, atol=1e-6,
                            what=f"|change| of params[{key!r}] after Adam(lr=0.01)'s first update",
-                           hint=HINTS["adam_bias_correction"])
+                           diagnose=[(HINTS["adam_bias_correction"], uncorrected)])
 
 
 @pytest.mark.unit("Adam.update")
 def test_Adam_update(student, reference, rng):
     _compare(student, reference, rng, "Adam", {"lr": 0.01, "beta1": 0.8, "beta2": 0.9},
-             HINTS["adam_moments"], steps=5)
+             steps=5, mistakes=[(HINTS["adam_bias_correction"],
+                                 _adam_without_correction(0.01, 0.8, 0.9))])
 
 
 def _dropout_input(rng):
@@ -130,7 +174,7 @@ def test_Dropout_forward_test_time(student, rng):
     x = _dropout_input(rng)
     expect.array_close(student.Dropout(0.25).forward(x.copy(), train_flg=False), x * 0.75,
                        what="Dropout(0.25).forward(x, train_flg=False)",
-                       hint=HINTS["dropout_test_scale"])
+                       diagnose=[(HINTS["dropout_test_scale"], x)])
 
 
 @pytest.mark.unit("Dropout.backward")

@@ -2,7 +2,7 @@
 
 
 UNIT = "TwoLayerNet.loss"
-HINT = None
+HINT = "twolayer_loss_softmax"
 REPLACES = "TwoLayerNet.loss"
 FAILS = ("TwoLayerNet_loss",)
 

@@ -1,7 +1,7 @@
 """TwoLayerNet.numerical_gradient with a copy-paste slip: grads['b2'] from params['b1']."""
 
 UNIT = "TwoLayerNet.numerical_gradient"
-HINT = None  # the check's hint is a literal, not in HINTS
+HINT = "numgrad_wrong_key"
 REPLACES = "TwoLayerNet.numerical_gradient"
 FAILS = ("TwoLayerNet_numerical_gradient",)
 
