@@ -29,6 +29,7 @@ import pytest
 
 from autograder import curriculum, paths
 from autograder.demo import catalogue, student_notebook
+from autograder.selfcheck.hints import HINTS
 
 SCRIPTS = sysconfig.get_path("scripts")
 PATH = f"{SCRIPTS}{os.pathsep}{os.environ.get('PATH', '')}"
@@ -201,7 +202,8 @@ def test_feedback_has_the_hints_and_nothing_hidden(course: Path, tmp_path: Path)
     page_file = folder / "02_forward" / "feedback" / stamp / "forward.html"
     assert page_file.is_file(), "fetch_feedback brought no feedback"
     page = page_file.read_text(encoding="utf-8")
-    assert "subtract the row maximum" in page  # the softmax_overflow hint
+    # the buggy student's mistake gets its hint, word for word
+    assert f"Hint: {HINTS['softmax_overflow']}" in html.unescape(page)
     assert "softmax: " in page and "sigmoid: 3 / 3 points" in page
     hidden = (Path(curriculum.__file__).parent / "hidden" / "test_02_forward.py").read_text()
     for line in hidden.splitlines():
