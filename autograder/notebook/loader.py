@@ -404,23 +404,97 @@ def _defined_names(stmt: ast.stmt) -> list[str]:
     return _assigned_names(stmt)
 
 
+# Where an error happened, in words a student can follow in Jupyter (which numbers no
+# cells): the unit and the line counted from its `def` (line 1), with that line's code.
+MSG_WHERE_UNIT = " (in `{unit}`, line {line}: `{code}`)"
+MSG_WHERE_UNIT_NO_CODE = " (in `{unit}`, line {line})"
+MSG_WHERE_TOP = " (in the cell that starts with `{head}`, line {line}: `{code}`)"
+MSG_WHERE_TOP_NO_CODE = " (in the cell that starts with `{head}`, line {line})"
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in a notebook an error happened."""
+
+    unit: str | None  # `softmax`, `Affine.backward`; None at the top level of a cell
+    line: int  # 1 = the `def` line of the unit (or the first line of the cell)
+    code: str  # the text of that line, stripped and shortened
+    head: str  # the first non-blank line of the cell
+
+    def __str__(self) -> str:
+        if self.unit:
+            template = MSG_WHERE_UNIT if self.code else MSG_WHERE_UNIT_NO_CODE
+        else:
+            template = MSG_WHERE_TOP if self.code else MSG_WHERE_TOP_NO_CODE
+        return template.format(unit=self.unit, line=self.line, code=self.code, head=self.head)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _cell_lines(filename: str) -> list[str]:
+    entry = linecache.cache.get(filename)
+    return list(entry[2]) if entry and entry[2] else []
+
+
+def _unit_of(code: types.CodeType) -> tuple[str, bool]:
+    """The unit a code object belongs to ("TwoLayerNet.numerical_gradient" for a lambda in
+    it) and whether the code object is that unit itself."""
+    qualname = getattr(code, "co_qualname", code.co_name)  # co_qualname: Python 3.11+
+    outer = qualname.split(".<locals>.")[0]
+    return outer, outer == qualname
+
+
+def locate(exc: BaseException) -> Location | None:
+    """The innermost notebook line in `exc`'s traceback, named by unit and line."""
+    frames = [(frame.f_code, lineno) for frame, lineno in traceback.walk_tb(exc.__traceback__)
+              if _CELL_FILENAME.match(frame.f_code.co_filename)]
+    if isinstance(exc, SyntaxError) and exc.filename and _CELL_FILENAME.match(exc.filename):
+        lines = _cell_lines(exc.filename)
+        lineno = exc.lineno or 1
+        code = lines[lineno - 1] if 0 < lineno <= len(lines) else (exc.text or "")
+        return Location(None, lineno, _short(code), _short(_head(lines), 60))
+    if not frames:
+        return None
+    code, lineno = frames[-1]
+    lines = _cell_lines(code.co_filename)
+    text = _short(lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
+    if code.co_name == "<module>":
+        return Location(None, lineno, text, _short(_head(lines), 60))
+    unit, itself = _unit_of(code)
+    first = code.co_firstlineno
+    if not itself:  # a lambda or inner function: count from the enclosing unit's `def`
+        first = next((c.co_firstlineno for c, _ in reversed(frames)
+                      if c.co_filename == code.co_filename and _unit_of(c) == (unit, True)),
+                     _def_line(lines, unit, lineno) or first)
+    return Location(unit, lineno - first + 1, text, _short(_head(lines), 60))
+
+
+def _head(lines: list[str]) -> str:
+    return next((line.strip() for line in lines if line.strip()), "")
+
+
+def _def_line(lines: list[str], unit: str, before: int) -> int | None:
+    """The line of the `def` of `unit`'s last part at or above line `before`."""
+    name = re.escape(unit.split(".")[-1])
+    for number in range(min(before, len(lines)), 0, -1):
+        if re.match(rf"\s*(async\s+)?def\s+{name}\b", lines[number - 1]):
+            return number
+    return None
+
+
 def describe_exception(exc: BaseException) -> str:
-    """`Type: message (cell N, line L)`, pointing at the innermost notebook frame."""
-    where = ""
-    for frame, lineno in traceback.walk_tb(exc.__traceback__):
-        match = _CELL_FILENAME.match(frame.f_code.co_filename)
-        if match:
-            where = f" ({match.group(1)}, line {lineno})"
-    if isinstance(exc, SyntaxError) and exc.filename:
-        match = _CELL_FILENAME.match(exc.filename)
-        if match:
-            where = f" ({match.group(1)}, line {exc.lineno})"
+    """`Type: message (in `unit`, line L: `code`)`, pointing at the innermost notebook
+    line; the line is counted from the unit's `def` (line 1)."""
+    where = locate(exc)
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     name = type(exc).__name__
     text = f"{name}: {message}" if message else name
     if len(text) > 300:
         text = text[:297] + "..."
-    return text + where
+    return text + (str(where) if where else "")
 
 
 def unit_object(namespace: dict, unit: str) -> object:
@@ -433,7 +507,7 @@ def unit_object(namespace: dict, unit: str) -> object:
 
 
 __all__ = [
-    "Cell", "LoadedNotebook", "NotebookError", "Problem", "cells_from_json", "classify",
-    "current_notebook_dir", "describe_exception", "load_cells", "load_notebook", "read_cells",
-    "strip_magics", "unit_object",
+    "Cell", "LoadedNotebook", "Location", "NotebookError", "Problem", "cells_from_json",
+    "classify", "current_notebook_dir", "describe_exception", "load_cells", "load_notebook",
+    "locate", "read_cells", "strip_magics", "unit_object",
 ]

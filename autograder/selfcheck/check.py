@@ -8,6 +8,7 @@ Outside a kernel it loads the notebook file from the current folder.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,11 @@ class _Override:
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
 
+    def pytest_collectreport(self, report) -> None:  # type: ignore[no-untyped-def]
+        if report.failed:  # the test file itself could not be imported
+            self.outcomes.append(Outcome("collecting the public tests", False,
+                                         str(report.longrepr)))
+
     def pytest_runtest_logreport(self, report) -> None:  # type: ignore[no-untyped-def]
         if report.when == "call" or (report.when == "setup" and not report.passed):
             name = report.nodeid.split("::")[-1].removeprefix("test_").replace("_", " ")
@@ -54,6 +60,12 @@ def run_public_tests(test_file: Path, loaded: LoadedNotebook,
     from . import plugin
 
     override = _Override(loaded, unit)
+    # pytest imports test_forward.py as the module `test_forward`: one imported from another
+    # folder earlier in this process (a second copy of the release) would hide this one.
+    previous = sys.modules.get(test_file.stem)
+    if previous is not None and (Path(getattr(previous, "__file__", None) or "/")
+                                 .resolve() != test_file.resolve()):
+        del sys.modules[test_file.stem]
     args = [str(test_file), "-s", "--noconftest", "-p", "no:cacheprovider",
             "-p", "no:terminal", "--rootdir", str(test_file.parent)]
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")

@@ -1,8 +1,9 @@
 """A student's notebook as the public tests see it: units that fail with one clear line.
 
 `student.softmax(x)` calls the student's function; NotImplementedError becomes
-"softmax: not implemented yet", any other exception becomes one line naming the cell and
-line, never a traceback.
+"softmax: not implemented yet" (or, when a unit it uses is the stub that raised,
+"Affine.forward is not implemented yet (TwoLayerNet.predict uses it)"), any other exception
+becomes one line naming the unit and the line in it, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,8 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..notebook.importer import UnitNotReady
-from ..notebook.loader import LoadedNotebook, describe_exception
+from ..notebook.loader import LoadedNotebook, describe_exception, locate
 from .expect import CheckFailed, NotImplementedYet
+
+# Student-facing messages; the placeholders are unit names as the notebook spells them.
+MSG_NOT_IMPLEMENTED = "{unit}: not implemented yet"
+MSG_STUB_USED = "{stub} is not implemented yet ({unit} uses it)"
+MSG_NOT_READY = "{unit}: {reason}"
+MSG_RAISED = "{unit} raised {error}"
+MSG_NO_ATTRIBUTE = "{unit} has no attribute {name!r}"
 
 
 class StudentUnits:
@@ -39,13 +47,25 @@ def guard(obj: Any, label: str, loaded: LoadedNotebook) -> Any:
 def translate(exc: BaseException, label: str, loaded: LoadedNotebook) -> CheckFailed:
     """The teaching message for an exception raised by student code."""
     if isinstance(exc, NotImplementedError):
-        return NotImplementedYet(f"{label}: not implemented yet")
+        stub = _stub_that_raised(exc, label)
+        if stub is not None:
+            return NotImplementedYet(MSG_STUB_USED.format(stub=stub, unit=label))
+        return NotImplementedYet(MSG_NOT_IMPLEMENTED.format(unit=label))
     if isinstance(exc, UnitNotReady):
-        return CheckFailed(f"{label}: {exc}")
+        return CheckFailed(MSG_NOT_READY.format(unit=label, reason=exc))
     hint = None
     if isinstance(exc, NameError) and getattr(exc, "name", None):
         hint = loaded.explain_name_error(exc.name)
-    return CheckFailed(f"{label} raised {describe_exception(exc)}", hint)
+    return CheckFailed(MSG_RAISED.format(unit=label, error=describe_exception(exc)), hint)
+
+
+def _stub_that_raised(exc: BaseException, label: str) -> str | None:
+    """The notebook unit whose code raised `exc` when it is not `label` itself (the unit
+    under test called an unfinished one), else None."""
+    where = locate(exc)
+    if where is None or where.unit is None:
+        return None
+    return None if where.unit == label else where.unit
 
 
 def _unwrap(value: Any) -> Any:
@@ -89,7 +109,7 @@ class _GuardedInstance:
         try:
             value = getattr(self._target, name)
         except AttributeError:
-            raise CheckFailed(f"{self._label} has no attribute {name!r}") from None
+            raise CheckFailed(MSG_NO_ATTRIBUTE.format(unit=self._label, name=name)) from None
         if callable(value) and not isinstance(value, type):
             return _GuardedCallable(value, f"{self._label}.{name}", self._loaded)
         return value
