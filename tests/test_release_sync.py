@@ -1,5 +1,6 @@
 """The student release is generated from the solutions and gives nothing away."""
 
+import ast
 import filecmp
 import json
 import re
@@ -44,9 +45,10 @@ def _significant(line):
     return len(line) >= 8 and not line.startswith("#") and re.search(r"[A-Za-z]", line)
 
 
-def _given_text():
+def _given_text(include_tests=True):
     """What the release shows on purpose: the source outside solution regions (teaching
-    text may quote a formula such as `x -= lr * grad`)."""
+    text may quote a formula such as `x -= lr * grad`), and the public tests unless
+    include_tests is False."""
     given = []
     for a in curriculum.ASSIGNMENTS:
         for cell, source in notebook_sources(SOLUTIONS / a.id / a.notebook):
@@ -55,7 +57,8 @@ def _given_text():
                 continue
             given.append(re.sub(r"### BEGIN SOLUTION\n.*?### END SOLUTION", "", source,
                                 flags=re.DOTALL))
-        given.extend(p.read_text() for p in (SOLUTIONS / a.id).glob("test_*.py"))
+        if include_tests:
+            given.extend(p.read_text() for p in (SOLUTIONS / a.id).glob("test_*.py"))
     return "\n".join(given)
 
 
@@ -103,3 +106,128 @@ def test_each_unit_has_one_test_cell_worth_its_rubric_points(assignment):
             cells[meta["grade_id"]] = float(meta["points"])
     expected = {curriculum.grade_cell_id(u): p for u, p in rubric.unit_points(assignment.id).items()}
     assert cells == expected
+
+
+# --- the public tests' messages teach the idea, never the code of a graded unit ----------
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+def _normal(text):
+    """Code and prose compared alike: no whitespace, one kind of quote, no `self.`/`np.`."""
+    text = re.sub(r"\b(self|np|numpy)\.", "", text)
+    return re.sub(r"\s+", "", text.replace('"', "'"))
+
+
+def _numbers(text):
+    return tuple(float(n) for n in _NUMBER.findall(text))
+
+
+def _contains(seq, sub):
+    return any(seq[i:i + len(sub)] == sub for i in range(len(seq) - len(sub) + 1))
+
+
+# Sub-expressions that compute something (`grads["b2"]` alone is a name, not an answer).
+_COMPUTATIONS = (ast.Call, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.Lambda,
+                 ast.IfExp)
+
+
+def _parsed(line):
+    """The computations of one solution line; [] when the line is not a statement alone."""
+    line = line.strip().split("  #")[0].rstrip(":")
+    for text in (line, line + ": pass"):
+        try:
+            return [n for n in ast.walk(ast.parse(text)) if isinstance(n, _COMPUTATIONS)]
+        except SyntaxError:
+            continue
+    return []
+
+
+def _secrets():
+    """What a public test's message must not show: every significant solution line, and its
+    sub-expressions of 10+ characters (normalized) and number sequences (w = (-0.5, -0.5)
+    is `np.array([-0.5, -0.5])` written differently), unless the release shows them on
+    purpose (the notebook outside its solution regions)."""
+    given = _given_text(include_tests=False)
+    given_normal = _normal(given)
+    given_numbers = [_numbers(line) for line in given.splitlines()]
+    code, numbers = {}, {}
+    for a in curriculum.ASSIGNMENTS:
+        for region in solution_regions(SOLUTIONS / a.id / a.notebook):
+            for line in region.splitlines():
+                if not _significant(line):
+                    continue
+                nodes = _parsed(line)
+                pieces = {_normal(line.strip().split("  #")[0])} | {
+                    _normal(ast.unparse(node)) for node in nodes}
+                for piece in pieces:
+                    if len(piece) >= 10 and piece not in given_normal:
+                        code.setdefault(piece, line.strip())
+                values = _numbers(line)
+                if (nodes and len(values) >= 2 and any(v != int(v) for v in values)
+                        and not any(_contains(g, values) for g in given_numbers)):
+                    numbers.setdefault(values, line.strip())
+    return code, numbers
+
+
+def _messages(path):
+    """Every string a public test can show a student: its literals and f-string parts."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            found.append(" ".join(v.value for v in node.values if isinstance(v, ast.Constant)))
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and id(node) not in docstrings):
+            found.append(node.value)
+    return found
+
+
+def _leaks(messages, secrets):
+    code, numbers = secrets
+    leaks = []
+    for message in messages:
+        normal, values = _normal(message), _numbers(message)
+        leaks += [(message, line) for piece, line in code.items() if piece in normal]
+        leaks += [(message, line) for seq, line in numbers.items() if _contains(values, seq)]
+    return leaks
+
+
+@pytest.fixture(scope="module")
+def secrets():
+    code, numbers = _secrets()
+    assert len(code) > 100 and numbers  # the check sees the solutions at all
+    return code, numbers
+
+
+def test_public_test_messages_hold_no_solution_code(secrets):
+    tests = sorted(SOLUTIONS.glob("*/test_*.py"))
+    assert len(tests) == len(curriculum.ASSIGNMENTS)
+    leaks = [(path.parent.name, *leak) for path in tests
+             for leak in _leaks(_messages(path), secrets)]
+    assert not leaks, f"public test messages that give solution code: {leaks}"
+
+
+@pytest.mark.parametrize("message", [
+    "dx = np.dot(dout, self.W.T)",  # a copy of a solution line
+    "dx = np.dot(dout,self.W.T)",  # respaced
+    'use np.dot(dout, W.T) for dx',  # a fragment, without self.
+    "return dx.reshape(*self.original_x_shape)",
+    "e.g. w = (-0.5, -0.5), b = 0.7",  # NAND's weights, written as a tuple
+    "grads[key] = numerical_gradient(loss_W, params[key])",  # without self.
+    "numerical_gradient(lambda W: self.loss(x, t), ...)",  # a fragment inside a call
+])
+def test_the_leak_check_sees_copies_and_paraphrases(secrets, message):
+    assert _leaks([message], secrets), message
+
+
+def test_the_leak_check_passes_teaching_text(secrets):
+    teaching = [
+        "dx has the shape of x: by the chain rule it is dout times the transpose of W",
+        "sum dout over the batch axis (axis 0) to get db",
+        "NAND is the opposite of AND: flip the signs of AND's weights and bias",
+    ]
+    assert not _leaks(teaching, secrets)

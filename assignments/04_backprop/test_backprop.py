@@ -16,6 +16,15 @@ LABELS = np.array([0, 1])
 SWL_DX = [[-0.1704994306, 0.1212164854, 0.0492829452],
           [0.0543018652, -0.0987604721, 0.044458607]]
 
+AFFINE_DX_HINT = (
+    "dx must have the shape of x, (N, D). By the chain rule for out = x·W + b, dx is dout "
+    "(N, M) multiplied by the transpose of W: the shapes (N, M) and (M, D) give (N, D)")
+NUMERICAL_GRADIENT_HINT = (
+    "for each key of params, pass numerical_gradient a function whose value is the "
+    "network's loss on (x, t), and the parameter array of the network itself, not a copy: "
+    "numerical_gradient changes that array one entry at a time, and the loss must see each "
+    "change")
+
 PARAMS = {
     "W1": np.array([[0.1, -0.2, 0.3, 0.0], [0.5, 0.1, -0.4, 0.2], [-0.3, 0.2, 0.1, 0.4]]),
     "b1": np.array([0.01, 0.0, -0.1, 0.05]),
@@ -111,7 +120,7 @@ def test_affine_backward(student):
     layer.forward(X.copy())
     dx = layer.backward(DOUT.copy())
     expect.array_close(dx, [[0.3, -0.1, -1.1], [-0.35, 0.95, 0.95]], what="dx",
-                       hint="dx = np.dot(dout, self.W.T)")
+                       hint=AFFINE_DX_HINT)
     expect.array_close(layer.dW, [[0.5, -3.0], [2.25, -1.0], [4.0, 1.0]], what="dW",
                        hint=HINTS["affine_dw_transposed"])
     expect.array_close(layer.db, [1.5, 1.0], what="db", hint=HINTS["affine_db_sum"])
@@ -215,5 +224,4 @@ def test_two_layer_net_numerical_gradient(student):
                 f"numerical_gradient: expected a dict with keys W1, b1, W2, b2, got "
                 f"{expect.show(grads)}", HINTS["gradient_keys"])
     expect.array_close(grads["b2"], [0.161550773, -0.161550773], rtol=1e-4, what="grads['b2']",
-                       hint="use numerical_gradient(lambda W: self.loss(x, t), self.params[key])"
-                            " for each key")
+                       hint=NUMERICAL_GRADIENT_HINT)

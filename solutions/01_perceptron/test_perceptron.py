@@ -31,14 +31,16 @@ def test_AND_truth_table(student):
 
 @pytest.mark.unit("NAND")
 def test_NAND_truth_table(student):
-    _truth_table(student, "NAND", "NAND is AND with the signs of the weights and the bias "
-                                  "flipped, e.g. w = (-0.5, -0.5), b = 0.7")
+    _truth_table(student, "NAND", "NAND gives the opposite of AND for every input: it is 0 "
+                                  "only when both inputs are 1. A perceptron whose weights and "
+                                  "bias have the opposite signs of AND's gives that")
 
 
 @pytest.mark.unit("OR")
 def test_OR_truth_table(student):
-    _truth_table(student, "OR", "OR needs a smaller threshold than AND: one input alone must "
-                                "be enough, e.g. w = (0.5, 0.5), b = -0.2")
+    _truth_table(student, "OR", "OR is 1 when at least one input is 1, so one input alone "
+                                "must make the weighted sum plus the bias greater than 0: "
+                                "OR needs a bias closer to 0 than AND has")
 
 
 @pytest.mark.unit("XOR")
@@ -49,4 +51,6 @@ def test_XOR_truth_table(student):
 @pytest.mark.unit("AND")
 def test_AND_accepts_floats(student):
     expect.equal(student.AND(1.0, 1.0), 1, what="AND(1.0, 1.0)",
-                 hint="inputs may be floats: compute with np.array([x1, x2])")
+                 hint="the inputs may be floats such as 1.0: compute the weighted sum of "
+                      "the inputs plus the bias and compare it with 0, rather than compare "
+                      "the inputs with particular values")
