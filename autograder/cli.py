@@ -79,6 +79,42 @@ def _course_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _course_check(args: argparse.Namespace) -> int:
+    from .course.check import (
+        MSG_CHECK_OK,
+        MSG_CHECK_PROBLEMS,
+        course_assignments,
+        course_problems,
+        submitted_students,
+    )
+
+    course = args.course.resolve()
+    ids = args.assignment or course_assignments(course)
+    problems = course_problems(course, ids, submitted_students(course, ids))
+    for problem in problems:
+        print(problem.text)
+    if problems:
+        print(MSG_CHECK_PROBLEMS.format(count=len(problems), course=course), file=sys.stderr)
+        return 1
+    print(MSG_CHECK_OK.format(course=course, assignments=", ".join(ids)))
+    return 0
+
+
+def _course_sync(args: argparse.Namespace) -> int:
+    from .course.check import sync_course
+
+    ids = args.assignment or [a.id for a in _curriculum().ASSIGNMENTS]
+    for line in sync_course(args.course, ids):
+        print(line)
+    return 0
+
+
+def _curriculum():
+    from . import curriculum
+
+    return curriculum
+
+
 def _demo(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -103,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scratchgrad",
         description="Auto-graded exercise kit for Deep Learning from Scratch courses.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"scratchgrad {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     release = commands.add_parser(
@@ -116,38 +155,91 @@ def build_parser() -> argparse.ArgumentParser:
     grade = commands.add_parser(
         "grade", help="grade a class of submitted notebooks",
         description="Grade SUBMISSIONS/<student_id>/<assignment_id>/<notebook>.ipynb with the "
-                    "hidden suites, in a sandbox, and write grades.csv, a JSON record and an "
-                    "HTML feedback page per submission into OUT.")
-    grade.add_argument("submissions", type=Path, nargs="?", metavar="SUBMISSIONS")
-    grade.add_argument("--out", type=Path, metavar="OUT")
+                    "hidden suites, in a sandbox, and write grades.csv (merged with the rows "
+                    "already there), a JSON record and an HTML feedback page per submission "
+                    "into OUT. With --course COURSE instead: check the course first (as "
+                    "`scratchgrad course check`), grade COURSE/submitted/ and record every "
+                    "unit's score in nbgrader's gradebook.")
+    grade.add_argument("submissions", type=Path, nargs="?", metavar="SUBMISSIONS",
+                       help="folder of SUBMISSIONS/<student_id>/<assignment_id>/<notebook>.ipynb "
+                            "(nbgrader's submitted/ layout); not with --course")
+    grade.add_argument("--out", type=Path, metavar="OUT",
+                       help="folder for the reports (required with SUBMISSIONS; with --course "
+                            "the default is COURSE/scratchgrad)")
     grade.add_argument("--assignment", action="extend", nargs="+", metavar="ID",
-                       help="only these assignments (default: every one submitted)")
+                       help="only these assignments (default: every one submitted; required "
+                            "with --course)")
     grade.add_argument("--jobs", type=int, metavar="N",
                        help="students graded in parallel (default: the number of cores)")
     grade.add_argument("--format", action="append", choices=["gradescope"],
                        help="also write Gradescope's results.json per submission")
     grade.add_argument("--course", type=Path, metavar="COURSE",
-                       help="grade an nbgrader course's submitted/ folder into its gradebook")
+                       help="grade an nbgrader course's submitted/ folder into its gradebook "
+                            "(run `nbgrader collect --update ID` first to pick up resubmissions)")
     grade.add_argument("--student", action="append", metavar="S",
                        help="with --course: only this student (repeatable)")
     grade.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
-                       help="sandbox student code with bubblewrap (auto: if available)")
+                       help="auto (default): bubblewrap if it can run, else a plain "
+                            "subprocess with a warning in every report; bwrap: refuse to "
+                            "grade without it; none: a plain subprocess that keeps the memory, "
+                            "CPU, time and output limits and the seccomp filter but can read "
+                            "the machine's files (hidden tests included), use its network "
+                            "and write to its /tmp")
     grade.add_argument("--quiet", action="store_true", help="no progress bar and no table")
     grade.set_defaults(run=_grade)
 
-    course = commands.add_parser("course", help="set up an nbgrader course that uses the kit")
+    course = commands.add_parser(
+        "course", help="set up, check and update an nbgrader course that uses the kit",
+        description="init: create the course; check: find what would make grading go wrong; "
+                    "sync: push a curriculum change into the course. Grading is `scratchgrad "
+                    "grade --course COURSE --assignment ID`.")
     course_commands = course.add_subparsers(dest="course_command", required=True,
                                             metavar="COURSE_COMMAND")
     init = course_commands.add_parser(
         "init", help="create COURSE: nbgrader_config.py, source/ from solutions/, gradebook.db")
-    init.add_argument("course", type=Path, metavar="COURSE")
+    init.add_argument("course", type=Path, metavar="COURSE",
+                      help="the folder to create (it must not already be a course)")
     init.add_argument("--course-id", help="nbgrader's course id (default: COURSE's folder name)")
     init.add_argument("--exchange", type=Path, metavar="DIR",
-                      help="the exchange folder for release/fetch/submit/collect "
-                           "(default: nbgrader's, /srv/nbgrader/exchange)")
+                      help="the exchange folder that release_assignment, fetch_assignment, "
+                           "submit and collect share; students need it too, writable by "
+                           "everyone (chmod 1777), and the same path in their nbgrader "
+                           "config (default: nbgrader's, /usr/local/share/nbgrader/exchange)")
     init.add_argument("--lms", choices=["canvas", "moodle"], default="canvas",
                       help="file-name pattern for `nbgrader zip_collect` (default: canvas)")
     init.set_defaults(run=_course_init)
+
+    check = course_commands.add_parser(
+        "check", help="find what would make grading COURSE go wrong; changes nothing",
+        description="A dry run, also done at the start of `scratchgrad grade --course`: each "
+                    "assignment is in the gradebook with the rubric's points per unit, the "
+                    "kit's notebook, rubric and hidden suite agree, COURSE/source/ is the "
+                    "kit's, every assignment a notebook imports from (from_assignment) is "
+                    "released, every submitting student is in the gradebook and the exchange "
+                    "is writable by everyone. Prints one line per problem with the command "
+                    "that fixes it; exit status 1 when there is any.")
+    check.add_argument("course", type=Path, metavar="COURSE",
+                       help="the course folder (the one holding nbgrader_config.py)")
+    check.add_argument("--assignment", action="extend", nargs="+", metavar="ID",
+                       help="only these assignments (default: every one generated or "
+                            "collected in COURSE, or all six before the first)")
+    check.set_defaults(run=_course_check)
+
+    sync = course_commands.add_parser(
+        "sync", help="copy edited solutions into COURSE/source/ and regenerate with nbgrader",
+        description="After a curriculum change (solutions/<id>/, autograder/grade/rubric.toml, "
+                    "autograder/hidden/test_<id>.py): check that each unit's test-cell points "
+                    "equal its checks in the rubric and that every rubric check has a hidden "
+                    "test and every hidden test a rubric entry; if anything disagrees, print "
+                    "one line per problem and change nothing. Otherwise copy the notebook and "
+                    "its public tests into COURSE/source/<id>/ and run nbgrader's "
+                    "generate_assignment --force, which updates the gradebook's points. "
+                    "Release it again and re-grade what was already collected.")
+    sync.add_argument("course", type=Path, metavar="COURSE",
+                      help="the course folder (the one holding nbgrader_config.py)")
+    sync.add_argument("--assignment", action="extend", nargs="+", metavar="ID",
+                      help="only these assignments (default: all six)")
+    sync.set_defaults(run=_course_sync)
 
     demo = commands.add_parser("demo", help="grade the bundled demo class and print the table")
     demo.add_argument("--out", type=Path, help="keep the reports in this folder")

@@ -16,12 +16,21 @@ from ..collect.submissions import StudentFolder, SubmissionsError, discover
 from ..grade.engine import Options, grade_class
 from ..report import SubmissionWriter, prepare_out
 from ..report.table import grade_table, warn_if_unsandboxed
+from .check import course_problems, submitted_students
 from .gradebook import autograde_into_gradebook
 from .init import CONFIG, CourseError
 
 MSG_NOT_RECORDED = ("scratchgrad: nbgrader could not read {student}/{assignment} ({reason}), so "
                     "its automatic grades are not in the gradebook (formgrader lists it as "
                     "needing manual grading); the scratchgrad report is in {out}.")
+MSG_NEEDS_ASSIGNMENT = ("grade --course needs --assignment ID (the assignments to grade, "
+                        "for example --assignment 02_forward).")
+MSG_BOTH = "Give either SUBMISSIONS or --course COURSE, not both."
+MSG_NOT_READY = ("Nothing was graded: problems in {course} that would record wrong scores: "
+                 "{count} (see `scratchgrad course check {course}`).")
+MSG_WARNING = "scratchgrad: warning: {message}"
+MSG_NOBODY_KNOWN = ("Nothing was graded: no submission in {course}/submitted belongs to a "
+                    "student in the gradebook.")
 MSG_SUMMARY = ("\nRecorded {recorded} submissions in {gradebook}; reports in {out}/. Next: "
                "`nbgrader generate_feedback`, `nbgrader export`.")
 
@@ -54,6 +63,21 @@ def course_folders(course: Path, assignment_ids: list[str], students: list[str] 
     return folders
 
 
+def _unknown_students(course: Path) -> set[str]:
+    """Folders in submitted/ whose student is not in the gradebook (course_problems names
+    each one); they are not graded, so nbgrader never adds them silently."""
+    import warnings
+
+    from nbgrader.api import Gradebook
+
+    submitted = course / "submitted"
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        warnings.simplefilter("ignore")
+        known = {s.id for s in gb.students}
+    return {p.name for p in submitted.iterdir() if p.is_dir()} - known if submitted.is_dir() \
+        else set()
+
+
 def grade_course(args: argparse.Namespace) -> int:
     """Grade, write the reports as each student finishes, then record every student
     nbgrader can read in the gradebook. Returns 1 when some could not be recorded (each is
@@ -61,15 +85,31 @@ def grade_course(args: argparse.Namespace) -> int:
     course = args.course.resolve()
     if not (course / CONFIG).is_file():
         raise CourseError(f"{course} is not a course: no {CONFIG} (see `scratchgrad course init`)")
-    if not (course / "gradebook.db").is_file():
-        raise CourseError(f"{course} has no gradebook.db: run `nbgrader generate_assignment` "
-                          "for the assignment first")
     if not args.assignment:
-        raise CourseError("grade --course needs --assignment ID")
+        raise CourseError(MSG_NEEDS_ASSIGNMENT)
     if args.submissions is not None:
-        raise CourseError("give either SUBMISSIONS or --course, not both")
+        raise CourseError(MSG_BOTH)
+    assignment_ids = list(dict.fromkeys(args.assignment))
+    # The dry run of `course check` first: nothing is graded or written when the gradebook
+    # cannot take the scores (nbgrader's own reason, and the command that fixes it).
+    submitted = submitted_students(course, assignment_ids)
+    problems = course_problems(course, assignment_ids, submitted)
+    blocking = [p.text for p in problems if p.blocking]
+    if blocking:
+        raise CourseError("\n".join([MSG_NOT_READY.format(course=course, count=len(blocking))]
+                                     + blocking))
+    for problem in problems:
+        print(MSG_WARNING.format(message=problem.text), file=sys.stderr)
     out = (args.out or course / "scratchgrad").resolve()
-    folders = course_folders(course, list(dict.fromkeys(args.assignment)), args.student, out)
+    folders = course_folders(course, assignment_ids, args.student, out)
+    unknown = _unknown_students(course)
+    not_recorded = 0
+    for folder in folders:
+        if folder.student_id in unknown:
+            not_recorded += len(folder.submissions)
+    folders = [f for f in folders if f.student_id not in unknown]
+    if not folders:
+        raise CourseError(MSG_NOBODY_KNOWN.format(course=course))
     prepare_out(out)  # a read-only or full OUT stops here, before anything is graded
     options = Options(isolation=args.isolation)
     if args.jobs:
@@ -78,7 +118,6 @@ def grade_course(args: argparse.Namespace) -> int:
     results = grade_class(folders, options, on_result=writer, progress=not args.quiet)
     writer.finish(results)
     warn_if_unsandboxed(results)
-    not_recorded = 0
     for assignment_id in dict.fromkeys(r.assignment for r in results):
         students = [r.student_id for r in results if r.assignment == assignment_id]
         for student, reason in autograde_into_gradebook(course, assignment_id, students, out):
