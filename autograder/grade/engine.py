@@ -17,7 +17,7 @@ from ..collect.submissions import StudentFolder
 from ..sandbox.launcher import Limits, Sandbox
 from .plugin import DEFAULT_CHECK_SECONDS
 from .results import AssignmentResult
-from .runner import DEFAULT_BUDGET_SECONDS, grade_submissions, isolate_pytest
+from .runner import DEFAULT_BUDGET_SECONDS, grade_submissions
 
 
 @dataclass
@@ -30,13 +30,12 @@ class Options:
 
 
 def _prepare_process(assignment_ids: Sequence[str]) -> None:
-    """Per grading process: a clean pytest, one BLAS thread, references loaded once."""
+    """Per grading process: freed memory kept, one BLAS thread, references loaded once."""
     from threadpoolctl import threadpool_limits
 
     from ..sandbox.heap import reuse_freed_memory
     from . import reference
 
-    isolate_pytest()
     reuse_freed_memory()
     threadpool_limits(1)  # jobs run side by side; small matrices gain nothing from threads
     for aid in assignment_ids:

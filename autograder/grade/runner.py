@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,11 +23,26 @@ class GraderError(Exception):
     """The grader itself is misconfigured (a check without rubric points, ...)."""
 
 
-def isolate_pytest() -> None:
-    """Make pytest ignore everything but our own plugin and configuration."""
+@contextlib.contextmanager
+def isolated_pytest() -> Iterator[None]:
+    """pytest ignores everything but our own plugin and configuration, while it grades; the
+    process's environment is as it was afterwards (grading may run inside a test session
+    or a notebook, whose own pytest runs need their plugins)."""
+    saved = {var: os.environ.get(var) for var in _PYTEST_VARS}
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     for var in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS"):
         os.environ.pop(var, None)
+    try:
+        yield
+    finally:
+        for var, value in saved.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
+
+
+_PYTEST_VARS = ("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_ADDOPTS", "PYTEST_PLUGINS")
 
 
 def pytest_args(assignment_ids: list[str]) -> list[str]:
@@ -57,10 +74,10 @@ def grade_submissions(sandbox: Sandbox, submissions: list[Submission],
         else:
             runs[aid] = NotebookRun(sub, rubric.by_id(aid))
     if runs:
-        isolate_pytest()
         plugin = GradingPlugin(sandbox, runs, budget_seconds, check_seconds)
         try:
-            code = pytest.main(pytest_args(list(runs)), plugins=[plugin])
+            with isolated_pytest():
+                code = pytest.main(pytest_args(list(runs)), plugins=[plugin])
         finally:
             plugin.close_all()
         if plugin.problems or code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
