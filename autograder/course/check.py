@@ -76,6 +76,12 @@ MSG_EXCHANGE_CLOSED = ("The exchange {root} is not writable by everyone (mode {m
 MSG_UNKNOWN_STUDENT = ("{assignment}: student {student} in {submitted} is not in the gradebook "
                        "and is not graded; add them with `nbgrader db student add {student} "
                        "--last-name NAME --first-name NAME` in {course}, or remove the folder.")
+MSG_OLD_FEEDBACK = ("{config} does not set c.GenerateFeedback.preprocessors, so nbgrader's "
+                    "feedback shows each unit's score as a stray `Out[ ]` and cuts long hints "
+                    "off; add `from autograder.course.gradebook import FeedbackOutputs` and "
+                    "`c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, "
+                    "FeedbackOutputs]` (imported from nbgrader.preprocessors and "
+                    "nbconvert.preprocessors).")
 MSG_CHECK_OK = "{course} is ready to grade {assignments}: no problem found."
 MSG_CHECK_PROBLEMS = "Problems found in {course}: {count}; each line above says how to fix it."
 MSG_SYNC_REFUSED = "Nothing was copied into {course}; problems to fix first: {count}."
@@ -291,6 +297,8 @@ def course_problems(course: Path, assignment_ids: list[str],
                     problems.append(Problem(MSG_UNKNOWN_STUDENT.format(
                         **about, student=student, submitted=course / "submitted"),
                         blocking=False))
+    if "FeedbackOutputs" not in (course / CONFIG).read_text(encoding="utf-8"):
+        problems.append(Problem(MSG_OLD_FEEDBACK.format(config=course / CONFIG), blocking=False))
     if configured or Path(root).exists():
         problems += _exchange_problems(root, course)
     return problems

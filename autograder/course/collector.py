@@ -14,8 +14,10 @@ plugins apply the rules of lms.py instead; `scratchgrad course init` selects the
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
+import warnings
 
 from nbgrader.plugins import ExtractorPlugin, FileNameCollectorPlugin
 from nbgrader.utils import unzip
@@ -23,6 +25,25 @@ from traitlets import TraitError, Unicode, validate
 from traitlets.config import LoggingConfigurable
 
 from . import lms as rules
+
+# Instructor-facing messages: whole sentences with named placeholders, for translation.
+MSG_LATE = ("{lms} marked {path} as late: it is recorded as handed in one second after the due "
+            "date ({timestamp}), so the course's late penalty applies.")
+MSG_LATE_NO_DUEDATE = ("{lms} marked {path} as late, but {assignment} has no due date in the "
+                       "gradebook, so no late penalty can apply; set one with `nbgrader db "
+                       "assignment add {assignment} --duedate=\"YYYY-MM-DD HH:MM:SS UTC\"` and "
+                       "run `nbgrader zip_collect --force {assignment}` again.")
+MSG_NOT_GENERATED = ("{assignment} is not in the gradebook yet (nbgrader: \"No assignment with ID "
+                     "'{assignment}' exists in the database\"), so late flags cannot be "
+                     "turned into late penalties and grading will refuse it; run `nbgrader "
+                     "generate_assignment {assignment}` and then `nbgrader zip_collect --force "
+                     "{assignment}` again.")
+MSG_NO_GRADEBOOK = ("Cannot read the gradebook ({reason}), so late flags and student ids are "
+                    "not checked.")
+MSG_UNKNOWN_STUDENT = ("{path} is from student {student_id}, who is not in the gradebook; it is "
+                       "collected, but `scratchgrad grade --course` grades it only once you "
+                       "add them: `nbgrader db student add {student_id} --last-name NAME "
+                       "--first-name NAME`.")
 
 
 class LmsDownload(LoggingConfigurable):
@@ -83,6 +104,8 @@ class LmsCollectorPlugin(LmsDownload, FileNameCollectorPlugin):
 
     _decisions: dict[tuple[str, ...], rules.Take | rules.Skip] | None = None
     _root: str = ""
+    _gradebook: tuple[set[str] | None, datetime.datetime | None] | None = None
+    _generated = True
 
     def collect(self, submitted_file: str) -> dict | None:
         if self._decisions is None:
@@ -98,7 +121,51 @@ class LmsCollectorPlugin(LmsDownload, FileNameCollectorPlugin):
             self.log.warning(rules.MESSAGES["skipped"].format(
                 path=rules.printable("/".join(parts)), reason=decision.reason))
             return None
-        return {"student_id": decision.student_id, "file_id": decision.file_id}
+        info = {"student_id": decision.student_id, "file_id": decision.file_id}
+        students, duedate = self._from_gradebook()
+        path = rules.printable("/".join(parts))
+        if students is not None and decision.student_id not in students:
+            self.log.warning(MSG_UNKNOWN_STUDENT.format(path=path,
+                                                        student_id=decision.student_id))
+        if decision.late:
+            assignment = self.parent.coursedir.assignment_id
+            if duedate is None and not self._generated:
+                pass  # said once, when the gradebook was read
+            elif duedate is None:
+                self.log.warning(MSG_LATE_NO_DUEDATE.format(lms=self.format.title, path=path,
+                                                            assignment=assignment))
+            else:
+                # The download says only that it was late, not when it came: one second
+                # after the due date is the least lateness that is still late.
+                stamp = (duedate + datetime.timedelta(seconds=1)).isoformat(" ")
+                info["timestamp"] = stamp
+                self.log.warning(MSG_LATE.format(lms=self.format.title, path=path,
+                                                 timestamp=stamp))
+        return info
+
+    def _from_gradebook(self) -> tuple[set[str] | None, datetime.datetime | None]:
+        """The gradebook's student ids and the assignment's due date (None when unknown)."""
+        if self._gradebook is None:
+            students: set[str] | None = None
+            duedate = None
+            app = self.parent
+            try:
+                from nbgrader.api import Gradebook, MissingEntry
+
+                with warnings.catch_warnings(), Gradebook(app.coursedir.db_url,
+                                                          app.coursedir.course_id) as gb:
+                    warnings.simplefilter("ignore")
+                    students = {s.id for s in gb.students}
+                    try:
+                        duedate = gb.find_assignment(app.coursedir.assignment_id).duedate
+                    except MissingEntry:
+                        self._generated = False
+                        self.log.warning(MSG_NOT_GENERATED.format(
+                            assignment=app.coursedir.assignment_id))
+            except Exception as exc:  # noqa: BLE001 - no gradebook: nothing to compare with
+                self.log.warning(MSG_NO_GRADEBOOK.format(reason=exc))
+            self._gradebook = (students, duedate)
+        return self._gradebook
 
     def _extracted_folder(self) -> str:
         """downloaded/<assignment>/extracted/, from the zip_collect app's own settings."""

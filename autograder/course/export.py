@@ -1,8 +1,10 @@
 """`nbgrader export` with one column per graded unit.
 
-nbgrader's CSV columns come first, then one column per unit (`softmax`, `Affine.backward`)
-and per manually graded question (its grade_id), holding that cell's score; a unit that is
-not part of a row's assignment is left empty. Select it with
+nbgrader's CSV columns come first, then for each unit (`softmax`, `Affine.backward`) and
+each manually graded question (its grade_id) two columns: the cell's score and, in
+`<name> max`, its maximum; both are left empty in the rows of other assignments. A question
+still waiting for formgrader reads `pending` (nbgrader counts it as 0 in `score` until then),
+and `pending_manual` holds the points still to be graded by hand. Select it with
 `c.ExportApp.plugin_class = "autograder.course.export.UnitScoresExportPlugin"`
 (`scratchgrad course init` writes that line) or `nbgrader export --exporter=...`.
 
@@ -45,7 +47,8 @@ class UnitScoresExportPlugin(ExportPlugin):
         for a in assignments:
             for nb in a.notebooks:
                 cells += [c.name for c in nb.grade_cells if c.name not in cells]
-        columns = BASE_COLUMNS + [_column(c) for c in cells]
+        columns = BASE_COLUMNS + ["pending_manual"] + [
+            name for c in cells for name in (_column(c), f"{_column(c)} max")]
         self.log.info("Exporting grades with one column per unit to %s", dest)
         rows = [self._row(gradebook, a, s, cells) for a in assignments for s in students]
         # Cells a spreadsheet would run as formulas (a student id "=1+2") are escaped, and
@@ -56,13 +59,23 @@ class UnitScoresExportPlugin(ExportPlugin):
     def _row(gradebook: Gradebook, assignment, student, cells: list[str]) -> list[str]:
         row = [assignment.name, assignment.duedate or "", "", student.id,
                student.last_name or "", student.first_name or "", student.email or ""]
+        maxima = {c.name: c.max_score for nb in assignment.notebooks for c in nb.grade_cells}
         try:
             sub = gradebook.find_submission(assignment.name, student.id)
         except MissingEntry:
-            return row + ["0", "0", "0", _num(assignment.max_score)] + [""] * len(cells)
+            return row + ["0", "0", "0", _num(assignment.max_score), "0"] + [
+                v for c in cells for v in ("", _num(maxima.get(c)))]
         row[2] = str(sub.timestamp or "")
         penalty = sub.late_submission_penalty or 0.0
+        grades = {g.cell.name: g for nb in sub.notebooks for g in nb.grades}
+        pending = {c for c, g in grades.items()
+                   if g.needs_manual_grade and g.manual_score is None}
         row += [_num(sub.score), _num(penalty), _num(max(sub.score - penalty, 0.0)),
-                _num(sub.max_score)]
-        scores = {g.cell.name: g.score for nb in sub.notebooks for g in nb.grades}
-        return row + [_num(scores[c]) if c in scores else "" for c in cells]
+                _num(sub.max_score), _num(sum(grades[c].max_score for c in pending))]
+        for c in cells:
+            if c not in grades:
+                row += ["", _num(maxima.get(c))]
+            else:
+                row += ["pending" if c in pending else _num(grades[c].score),
+                        _num(grades[c].max_score)]
+        return row

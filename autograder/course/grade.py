@@ -12,10 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import curriculum
 from ..collect.submissions import StudentFolder, SubmissionsError, discover
 from ..grade.engine import Options, grade_class
 from ..report import SubmissionWriter, prepare_out
-from ..report.table import grade_table, warn_if_unsandboxed
+from ..report.table import Manual, grade_table, warn_if_unsandboxed
 from .check import course_problems, submitted_students
 from .gradebook import autograde_into_gradebook
 from .init import CONFIG, CourseError
@@ -78,6 +79,38 @@ def _unknown_students(course: Path) -> set[str]:
         else set()
 
 
+def gradebook_view(course: Path, assignment_ids: list[str], students: list[str] | None
+                   ) -> tuple[list[str], dict[tuple[str, str], Manual]]:
+    """The gradebook's roster (or `students`) and every submission's manually graded
+    questions: points given, maximum, and points still waiting for formgrader."""
+    import warnings
+
+    from nbgrader.api import Gradebook, MissingEntry
+
+    manual: dict[tuple[str, str], Manual] = {}
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        warnings.simplefilter("ignore")
+        roster = sorted(s.id for s in gb.students) if not students else list(students)
+        for assignment_id in assignment_ids:
+            for student in roster:
+                try:
+                    sub = gb.find_submission(assignment_id, student)
+                except MissingEntry:
+                    continue
+                score = maximum = pending = 0.0
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        if curriculum.unit_of_grade_cell(g.cell.name) is not None:
+                            continue  # a unit's test cell: the engine's score
+                        maximum += g.max_score
+                        if g.needs_manual_grade and g.manual_score is None:
+                            pending += g.max_score
+                        else:
+                            score += g.score
+                manual[(student, assignment_id)] = Manual(score, maximum, pending)
+    return roster, manual
+
+
 def grade_course(args: argparse.Namespace) -> int:
     """Grade, write the reports as each student finishes, then record every student
     nbgrader can read in the gradebook. Returns 1 when some could not be recorded (each is
@@ -125,7 +158,8 @@ def grade_course(args: argparse.Namespace) -> int:
                                           reason=reason, out=out / student), file=sys.stderr)
             not_recorded += 1
     if not args.quiet:
-        print(grade_table(results))
+        roster, manual = gradebook_view(course, assignment_ids, args.student)
+        print(grade_table(results, roster, assignment_ids, manual))
         print(MSG_SUMMARY.format(recorded=len(results) - not_recorded,
                                  gradebook=course / "gradebook.db", out=out))
     return 1 if not_recorded else 0

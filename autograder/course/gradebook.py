@@ -11,6 +11,7 @@ nbgrader keeps (submission state, formgrader, export, feedback) then agrees with
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import warnings
@@ -90,6 +91,35 @@ class ApplyScores(NbGraderPreprocessor):
                          f"{c['score']:g} / {c['max_score']:g} ({c['status']})")
             lines += [f"    {line}" for line in c["message"].splitlines()]
         return "\n".join(lines) + "\n"
+
+
+class FeedbackOutputs(NbGraderPreprocessor):
+    """For `nbgrader generate_feedback`: each unit's messages wrapped, and no score output.
+
+    The score ApplyScores leaves as the cell's result is for nbgrader's SaveAutoGrades only;
+    in the feedback it would show as a stray `Out[ ]: 2` (nbgrader prints the cell's score
+    above it anyway). The messages become a preformatted block that wraps long lines, where
+    nbconvert's plain output would scroll sideways and cut the hints off.
+    """
+
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int
+                        ) -> tuple[NotebookNode, dict]:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if cell.cell_type != "code" or curriculum.unit_of_grade_cell(grade_id) is None:
+            return cell, resources
+        outputs = []
+        for output in cell.get("outputs", []):
+            if output.output_type == "execute_result":
+                continue
+            if output.output_type == "stream" and output.name == "stdout":
+                text = output.text if isinstance(output.text, str) else "".join(output.text)
+                output = new_output("display_data", data={
+                    "text/plain": text,
+                    "text/html": '<pre style="white-space: pre-wrap; overflow-wrap: anywhere; '
+                                 f'margin: 0">{html.escape(text)}</pre>'})
+            outputs.append(output)
+        cell.outputs = outputs
+        return cell, resources
 
 
 # nbgrader's default autograde pipeline with ApplyScores in the place of Execute.

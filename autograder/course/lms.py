@@ -80,6 +80,7 @@ class LmsFormat:
     reading: re.Pattern[str]
     folders: bool = False  # an empty <file> names a folder that holds the submitted files
     resubmission: re.Pattern[str] | None = None  # the counter added to a repeated file name
+    late: re.Pattern[str] | None = None  # a <name> the LMS marked as handed in after the due date
     anonymous: re.Pattern[str] | None = None  # the <name> of anonymous downloads
 
 
@@ -94,9 +95,11 @@ FORMATS: dict[str, LmsFormat] = {
                            re.DOTALL),
         resubmission=re.compile(r"-(?P<n>[0-9]+)(?=\.[^.]*\Z)"),
         anonymous=re.compile(r"(?:LATE_)?anon"),
+        late=re.compile(r"(?:\A|_)LATE\Z"),
     ),
     # Moodle's assign download: clean_filename(<full name>_<participant id>) + "_" + plugin
-    # + "_" + file (flat), or that prefix + "/" + file (one folder per submission).
+    # + "_" + file (flat), or that prefix + "/" + file (one folder per submission). Its names
+    # carry no lateness: Moodle keeps that in its own grading table, not in the download.
     "moodle": LmsFormat(
         title="Moodle",
         student_ids="the Moodle participant id (the number in the downloaded file names)",
@@ -126,6 +129,7 @@ class Take:
     student_id: str
     file_id: str
     order: tuple[int, ...] = ()
+    late: bool = False  # the LMS marked it as handed in after the due date
 
 
 @dataclass(frozen=True)
@@ -196,12 +200,13 @@ def read_path(fmt: LmsFormat, parts: Sequence[str],
 
 
 def _take(fmt: LmsFormat, reading: Reading) -> Take:
+    late = bool(fmt.late and fmt.late.search(reading.name))
     if fmt.resubmission is None:
-        return Take(reading.student_id, reading.file, reading.order)
+        return Take(reading.student_id, reading.file, reading.order, late)
     file, count = reading.file, 0
     if m := fmt.resubmission.search(file):
         file, count = file[:m.start()] + file[m.end():], int(m["n"])
-    return Take(reading.student_id, file, reading.order + (count,))
+    return Take(reading.student_id, file, reading.order + (count,), late)
 
 
 def plan(fmt: LmsFormat, paths: Iterable[Sequence[str]],

@@ -4,28 +4,69 @@ assignment."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from ..grade.results import AssignmentResult
 
 
-def grade_table(results: Sequence[AssignmentResult]) -> str:
-    assignments = list(dict.fromkeys(r.assignment for r in results))
-    students = list(dict.fromkeys(r.student_id for r in results))
+@dataclass(frozen=True)
+class Manual:
+    """A submission's manually graded questions (nbgrader's gradebook): the points given so
+    far, the most they can give, and the points still waiting for formgrader."""
+
+    score: float = 0.0
+    max_score: float = 0.0
+    pending: float = 0.0
+
+
+MSG_PENDING = "{score}/{maximum} ({pending} pending)"
+MSG_LEGEND = ("- : nothing submitted. (N pending): points of answers still to be graded by "
+              "hand in formgrader, counted in the maximum but not yet in the score.")
+
+
+def _cell(score: float, maximum: float, pending: float) -> str:
+    if pending:
+        return MSG_PENDING.format(score=f"{score:g}", maximum=f"{maximum:g}",
+                                  pending=f"{pending:g}")
+    return f"{score:g}/{maximum:g}"
+
+
+def grade_table(results: Sequence[AssignmentResult], roster: Sequence[str] = (),
+                assignments: Sequence[str] = (),
+                manual: Mapping[tuple[str, str], Manual] | None = None) -> str:
+    """One row per student (every student of `roster`, submitted or not, then any other
+    graded one), one column per assignment. `manual` adds the manually graded questions
+    to a submission's score and maximum, with the points still pending."""
+    manual = manual or {}
+    assignments = list(dict.fromkeys([*assignments, *(r.assignment for r in results)]))
+    students = list(dict.fromkeys([*roster, *(r.student_id for r in results)]))
     cell = {(r.student_id, r.assignment): r for r in results}
     header = ["student", *[a.split("_", 1)[0] + " " + a.split("_", 1)[-1][:10] for a in assignments],
               "total"]
     rows = []
+    any_missing = any_pending = False
     for s in students:
-        got = [cell.get((s, a)) for a in assignments]
-        score = sum(r.score for r in got if r)
-        maximum = sum(r.max_score for r in got if r)
-        rows.append([s, *[f"{r.score:g}/{r.max_score:g}" if r else "-" for r in got],
-                     f"{score:g}/{maximum:g}"])
+        row, total = [s], [0.0, 0.0, 0.0]
+        for a in assignments:
+            r, m = cell.get((s, a)), manual.get((s, a))
+            if r is None and m is None:
+                row.append("-")
+                any_missing = True
+                continue
+            m = m or Manual()
+            got = [(r.score if r else 0.0) + m.score, (r.max_score if r else 0.0) + m.max_score,
+                   m.pending]
+            any_pending |= bool(m.pending)
+            row.append(_cell(*got))
+            total = [t + g for t, g in zip(total, got)]
+        rows.append([*row, _cell(*total)])
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     lines = ["  ".join(str(x).ljust(w) for x, w in zip(header, widths))]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(str(x).ljust(w) for x, w in zip(row, widths)) for row in rows]
+    if any_missing or any_pending:
+        lines.append(MSG_LEGEND)
     return "\n".join(lines)
 
 
