@@ -1,0 +1,340 @@
+"""The instructor's course workflow without traps (issue 16), with the real nbgrader CLI.
+
+- A curriculum change (softmax 4 -> 5 points through a new hidden check, and a new public
+  check) is refused by `course sync` until the notebook, the rubric and the hidden suite
+  agree, then synced and graded consistently: a perfect student gets full marks, and the
+  gradebook, the export and nbgrader's feedback agree. It is made in a copy of the kit
+  (PYTHONPATH), never in the kit itself.
+- `zip_collect` before `generate_assignment`: `grade --course` gives nbgrader's reason and
+  the command that fixes it on one line, and changes nothing in the course.
+- A Canvas `_LATE` file gets the course's late penalty; an unknown Canvas id is reported,
+  not graded and not added to the gradebook.
+- COURSE/scratchgrad/grades.csv accumulates across assignments and one-student re-grades;
+  the grade table lists non-submitters and manual points pending; the export has a maximum
+  per unit and marks ungraded answers as pending.
+
+conftest.py gives the session (and so every nbgrader call) a private HOME and Jupyter dirs.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import curriculum, paths
+from autograder.demo import catalogue, student_notebook, write_notebook
+
+SCRIPTS = sysconfig.get_path("scripts")
+FINISHED, BUGGY, SILENT, STRANGER = "1001", "1002", "1003", "9999"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("nbgrader", path=f"{SCRIPTS}{os.pathsep}{os.environ.get('PATH', '')}") is None,
+    reason="nbgrader's command line is not installed")
+
+
+def env(kit: Path | None = None) -> dict[str, str]:
+    """The environment of a subprocess, built at each call (conftest's private dirs apply);
+    with `kit`, that copy of the kit is the `autograder` package nbgrader and we import."""
+    e = {**os.environ, "PATH": f"{SCRIPTS}{os.pathsep}{os.environ.get('PATH', '')}"}
+    if kit is not None:
+        e["PYTHONPATH"] = str(kit)
+    return e
+
+
+def call(*cmd: str, cwd: Path, kit: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=cwd, env=env(kit), capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def run(*cmd: str, cwd: Path, kit: Path | None = None) -> str:
+    proc = call(*cmd, cwd=cwd, kit=kit)
+    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout + proc.stderr
+
+
+def scratchgrad(*args: str, cwd: Path, kit: Path | None = None, ok: bool = True):
+    cmd = (sys.executable, "-m", "autograder", *args)
+    return run(*cmd, cwd=cwd, kit=kit) if ok else call(*cmd, cwd=cwd, kit=kit)
+
+
+def new_course(tmp: Path, kit: Path | None = None, students=(FINISHED, BUGGY, SILENT)) -> Path:
+    course = tmp / "dlfs"
+    scratchgrad("course", "init", str(course), cwd=tmp, kit=kit)
+    roster = tmp / "students.csv"
+    roster.write_text("id,last_name\n" + "".join(f"{s},S{s}\n" for s in students),
+                      encoding="utf-8")
+    run("nbgrader", "db", "student", "import", str(roster), cwd=course, kit=kit)
+    return course
+
+
+def notebook_for(assignment_id: str, mistake: str | None = None) -> dict:
+    mistakes = [m for m in catalogue() if m.name == mistake]
+    return student_notebook(assignment_id, mistakes)
+
+
+def hand_in(course: Path, student: str, assignment_id: str, nb: dict) -> None:
+    """What `nbgrader collect` leaves: submitted/<student>/<id>/<notebook> and timestamp.txt."""
+    folder = course / "submitted" / student / assignment_id
+    write_notebook(nb, folder / curriculum.get(assignment_id).notebook)
+    (folder / "timestamp.txt").write_text("2026-11-01 10:00:00.000000 UTC", encoding="utf-8")
+
+
+def canvas_zip(course: Path, assignment_id: str, entries: dict[str, dict]) -> None:
+    archive = course / "downloaded" / assignment_id / "archive"
+    archive.mkdir(parents=True)
+    with zipfile.ZipFile(archive / "submissions.zip", "w") as z:
+        for name, nb in entries.items():
+            z.writestr(name, json.dumps(nb, indent=1))
+
+
+def exported(course: Path, kit: Path | None = None) -> dict[tuple[str, str], dict[str, str]]:
+    run("nbgrader", "export", "--to", "export.csv", cwd=course, kit=kit)
+    with (course / "export.csv").open(encoding="utf-8") as f:
+        return {(row["student_id"], row["assignment"]): row for row in csv.DictReader(f)}
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- a curriculum change --------------------------------------------------------------------
+
+NEW_HIDDEN_CHECK = '''
+
+@pytest.mark.unit("softmax")
+def test_softmax_rows_sum_to_one(student, reference, rng):
+    x = rng.normal(size=(4, 10))
+    expect.array_close(student.softmax(x).sum(axis=1), np.ones(4),
+                       what="the rows of softmax(x) summed")
+'''
+
+NEW_PUBLIC_CHECK = '''
+
+@pytest.mark.unit("softmax")
+def test_softmax_sums_to_one(student):
+    expect.array_close(student.softmax(np.array([1.0, 2.0, 3.0])).sum(), 1.0,
+                       what="softmax([1, 2, 3]).sum()")
+'''
+
+
+def copy_kit(dest: Path) -> Path:
+    """The kit's package, solutions and release, to change without touching the kit."""
+    for name in ("autograder", "solutions", "assignments"):
+        shutil.copytree(paths.ROOT / name, dest / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    (dest / "dataset").symlink_to(paths.ROOT / "dataset")
+    return dest
+
+
+def set_points(notebook: Path, grade_id: str, points: int) -> None:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade_id") == grade_id:
+            meta["points"] = points
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def cell_points(notebook: Path, grade_id: str) -> float:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return next(float(c["metadata"]["nbgrader"]["points"]) for c in nb["cells"]
+                if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_a_curriculum_change_is_synced_and_graded_consistently(tmp_path: Path):
+    kit = copy_kit(tmp_path / "kit")
+    probe = run(sys.executable, "-c", "import autograder; print(autograder.__file__)",
+                cwd=tmp_path, kit=kit)
+    assert probe.strip().startswith(str(kit)), probe
+    course = new_course(tmp_path, kit, students=(FINISHED,))
+    run("nbgrader", "generate_assignment", "02_forward", cwd=course, kit=kit)
+    source_nb = course / "source" / "02_forward" / "forward.ipynb"
+
+    # softmax 4 -> 5 points in the notebook only: sync refuses, one line, nothing copied
+    set_points(kit / "solutions" / "02_forward" / "forward.ipynb", "check_softmax", 5)
+    before = tree_digest(course)
+    refused = scratchgrad("course", "sync", str(course), "--assignment", "02_forward",
+                          cwd=course, kit=kit, ok=False)
+    assert refused.returncode == 2, refused.stderr
+    problems = [line for line in refused.stderr.splitlines() if line.startswith("02_forward:")]
+    assert len(problems) == 1, refused.stderr
+    assert re.search(r"unit softmax is worth 5 points in .* add up to 4; make them equal",
+                     problems[0]), problems
+    assert tree_digest(course) == before
+
+    # the rubric's new check without its hidden test: refused again, naming the test
+    rubric = kit / "autograder" / "grade" / "rubric.toml"
+    text = rubric.read_text(encoding="utf-8")
+    rubric.write_text(text.replace("softmax_leaves_its_input_alone = 1\n",
+                                   "softmax_leaves_its_input_alone = 1\n"
+                                   "softmax_rows_sum_to_one = 1\n"), encoding="utf-8")
+    refused = scratchgrad("course", "sync", str(course), cwd=course, kit=kit, ok=False)
+    assert refused.returncode == 2
+    assert "has no test test_softmax_rows_sum_to_one" in refused.stderr
+    assert tree_digest(course) == before
+
+    # the hidden test and a new public check: all four files agree, sync goes through
+    with (kit / "autograder" / "hidden" / "test_02_forward.py").open("a") as f:
+        f.write(NEW_HIDDEN_CHECK)
+    with (kit / "solutions" / "02_forward" / "test_forward.py").open("a") as f:
+        f.write(NEW_PUBLIC_CHECK)
+    synced = scratchgrad("course", "sync", str(course), "--assignment", "02_forward",
+                         cwd=course, kit=kit)
+    assert "Synced 02_forward" in synced
+    assert source_nb.read_bytes() == (kit / "solutions/02_forward/forward.ipynb").read_bytes()
+    assert "test_softmax_sums_to_one" in (course / "release/02_forward/test_forward.py").read_text()
+    assert cell_points(course / "release" / "02_forward" / "forward.ipynb", "check_softmax") == 5
+    checked = scratchgrad("course", "check", str(course), "--assignment", "02_forward",
+                          cwd=course, kit=kit)
+    assert "no problem found" in checked
+
+    # a perfect student gets full marks, and every total agrees
+    nb = json.loads(run(sys.executable, "-c",
+                        "import json; from autograder.demo import student_notebook; "
+                        "print(json.dumps(student_notebook('02_forward')))",
+                        cwd=tmp_path, kit=kit))
+    hand_in(course, FINISHED, "02_forward", nb)
+    table = scratchgrad("grade", "--course", str(course), "--assignment", "02_forward",
+                        cwd=course, kit=kit)
+    report = json.loads((course / "scratchgrad" / FINISHED / "02_forward.json").read_text())
+    assert report["score"] == report["max_score"] == 17, report
+    softmax = [c for c in report["checks"] if c["unit"] == "softmax"]
+    assert len(softmax) == 5 and all(c["status"] == "passed" for c in softmax)
+    # the answered conceptual question is counted in the maximum and shown as pending
+    assert re.search(rf"{FINISHED}\s+17/19 \(2 pending\)", table), table
+    row = exported(course, kit)[(FINISHED, "02_forward")]
+    assert float(row["raw_score"]) == 17 and float(row["max_score"]) == 19
+    assert row["softmax"] == "5" and row["softmax max"] == "5"
+    assert row["q_nonlinear"] == "pending" and row["pending_manual"] == "2"
+
+    run("nbgrader", "generate_feedback", "02_forward", cwd=course, kit=kit)
+    page = (course / "feedback" / FINISHED / "02_forward" / "forward.html").read_text()
+    assert "softmax: 5 / 5 points" in page
+    assert re.search(r"Score:\s*5(\.0)?\s*/\s*5(\.0)?", page), "nbgrader's cell score"
+    assert "white-space: pre-wrap" in page  # the messages wrap instead of scrolling
+    assert not re.search(r"Out\[\s*\d*\s*\]", page), "a stray score output"
+
+
+# --- one course, from the LMS, with a refused first grading ---------------------------------
+
+@pytest.fixture(scope="module")
+def lms_course(tmp_path_factory: pytest.TempPathFactory):
+    """A Canvas course. 03_learning's download is zip-collected before it was generated
+    (the trap): the refused `grade --course` and the course before and after it are kept
+    for the tests. Then the instructor does what the message says and grades everything."""
+    tmp = tmp_path_factory.mktemp("lms")
+    course = new_course(tmp)
+    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write("c.LateSubmissionPlugin.penalty_method = 'zero'\n")
+    run("nbgrader", "generate_assignment", "02_forward", cwd=course)
+    canvas_zip(course, "03_learning", {
+        f"tanaka_{FINISHED}_771_learning.ipynb": notebook_for("03_learning"),
+        f"sato_LATE_{BUGGY}_772_learning.ipynb": notebook_for("03_learning"),
+        f"stranger_{STRANGER}_773_learning.ipynb": notebook_for("03_learning"),
+    })
+    early = run("nbgrader", "zip_collect", "03_learning", cwd=course)
+    before = tree_digest(course)
+    refused = scratchgrad("grade", "--course", str(course), "--assignment", "03_learning",
+                          cwd=course, ok=False)
+    after = tree_digest(course)
+    reports_after_refusal = (course / "scratchgrad").exists()
+
+    # what the message says: generate, then collect again (a due date for the late flag)
+    run("nbgrader", "generate_assignment", "03_learning", cwd=course)
+    run("nbgrader", "db", "assignment", "add", "03_learning",
+        "--duedate=2026-11-01 00:00:00 UTC", cwd=course)
+    collect_log = run("nbgrader", "zip_collect", "--force", "03_learning", cwd=course)
+    hand_in(course, FINISHED, "02_forward", notebook_for("02_forward"))
+    hand_in(course, BUGGY, "02_forward", notebook_for("02_forward", "softmax_overflow"))
+    first = scratchgrad("grade", "--course", str(course), "--assignment", "02_forward",
+                        cwd=course)
+    second = scratchgrad("grade", "--course", str(course), "--assignment", "03_learning",
+                         cwd=course, ok=False)
+    regrade = scratchgrad("grade", "--course", str(course), "--assignment", "02_forward",
+                          "--student", FINISHED, "--quiet", cwd=course)
+    return {"course": course, "early": early, "refused": refused, "before": before,
+            "after": after, "collect_log": collect_log, "first": first, "second": second,
+            "regrade": regrade, "reports_after_refusal": reports_after_refusal}
+
+
+def test_grading_before_generate_gives_nbgraders_reason_and_changes_nothing(lms_course):
+    early, refused = lms_course["early"], lms_course["refused"]
+    assert "03_learning is not in the gradebook yet" in early  # said at zip_collect already
+    assert refused.returncode == 2
+    lines = refused.stderr.strip().splitlines()
+    reason = [line for line in lines if "No assignment with ID '03_learning' exists in the "
+              "database" in line]
+    assert len(reason) == 1 and "run `nbgrader generate_assignment 03_learning`" in reason[0]
+    assert "Traceback" not in refused.stderr and refused.stdout == ""
+    assert lms_course["after"] == lms_course["before"]  # no report, no grades.csv, no gradebook
+    assert not lms_course["reports_after_refusal"]
+
+
+def test_a_late_canvas_file_gets_the_late_penalty(lms_course):
+    course = lms_course["course"]
+    assert "marked sato_LATE_1002" in lms_course["collect_log"].replace(
+        "submissions/", "")
+    stamp = (course / "submitted" / BUGGY / "03_learning" / "timestamp.txt").read_text()
+    assert stamp.startswith("2026-11-01 00:00:01")
+    rows = exported(course)
+    late, on_time = rows[(BUGGY, "03_learning")], rows[(FINISHED, "03_learning")]
+    assert float(late["raw_score"]) == float(on_time["raw_score"]) > 0
+    assert float(late["score"]) == 0 and float(late["late_submission_penalty"]) > 0
+    assert float(on_time["late_submission_penalty"]) == 0
+    assert float(on_time["score"]) == float(on_time["raw_score"])
+
+
+def test_an_unknown_canvas_id_is_reported_and_not_added(lms_course):
+    from nbgrader.api import Gradebook
+
+    course = lms_course["course"]
+    assert f"from student {STRANGER}, who is not in the gradebook" in lms_course["collect_log"]
+    second = lms_course["second"]
+    assert second.returncode == 1  # the others are graded, the stranger is named
+    assert f"student {STRANGER} in" in second.stderr and "nbgrader db student add" in second.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert STRANGER not in {s.id for s in gb.students}
+    assert not (course / "scratchgrad" / STRANGER).exists()
+
+
+def test_results_accumulate_across_assignments_and_one_student_regrades(lms_course):
+    with (lms_course["course"] / "scratchgrad" / "grades.csv").open(encoding="utf-8") as f:
+        rows = {(r["student_id"], r["assignment"]) for r in csv.DictReader(f)}
+    assert rows == {(FINISHED, "02_forward"), (BUGGY, "02_forward"),
+                    (FINISHED, "03_learning"), (BUGGY, "03_learning")}
+
+
+def test_the_table_lists_non_submitters_and_pending_manual_points(lms_course):
+    table = lms_course["first"]
+    silent = [line for line in table.splitlines() if line.startswith(SILENT)]
+    assert len(silent) == 1 and re.fullmatch(rf"{SILENT}\s+-\s+0/0", silent[0].rstrip()), silent
+    assert re.search(rf"{FINISHED}\s+16/18 \(2 pending\)", table), table
+    assert "still to be graded by hand" in table  # the legend says what it means
+
+
+def test_grading_runs_print_no_sqlalchemy_warnings(lms_course):
+    output = lms_course["first"] + lms_course["second"].stderr + lms_course["regrade"]
+    assert "Warning" not in output, output
+
+
+def test_the_export_has_maxima_per_unit_and_pending_answers(lms_course):
+    rows = exported(lms_course["course"])
+    finished = rows[(FINISHED, "02_forward")]
+    assert finished["softmax max"] == "4" and finished["sigmoid max"] == "3"
+    assert finished["q_nonlinear"] == "pending" and finished["q_nonlinear max"] == "2"
+    assert finished["pending_manual"] == "2"
+    silent = rows[(SILENT, "02_forward")]
+    assert silent["softmax"] == "" and silent["softmax max"] == "4"
+    assert rows[(FINISHED, "03_learning")]["softmax max"] == ""  # not a unit of 03
