@@ -15,6 +15,9 @@ MSG_INTERRUPTED = "scratchgrad: Interrupted; the reports of every student graded
 MSG_TERMINATED = ("scratchgrad: Terminated; the reports of every student graded so far are "
                   "kept.")
 
+MSG_DEMO_KEPT = ("The reports are kept in {out} (delete that folder when done, or choose the "
+                 "folder with `scratchgrad demo --out DIR`); the demo's notebooks are removed.")
+
 
 class UsageError(Exception):
     """Bad usage or unusable input: printed as one line, exit status 2."""
@@ -123,7 +126,9 @@ def _demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="scratchgrad-demo-") as tmp:
         submissions = Path(tmp) / "submitted"
         build_class(submissions)
-        out = args.out or Path(tmp) / "out"
+        # The reports outlive the run (the printed path must still be there to open); only
+        # the generated notebooks are removed.
+        out = args.out or Path(tempfile.mkdtemp(prefix="scratchgrad-demo-reports-"))
         print(f"Grading the bundled demo class ({', '.join(sorted(p.name for p in submissions.iterdir()))})"
               f" against the hidden suites...")
         grade_args = argparse.Namespace(
@@ -131,7 +136,7 @@ def _demo(args: argparse.Namespace) -> int:
             course=None, quiet=False, isolation=args.isolation)
         code = _grade(grade_args)
         if args.out is None:
-            print("(run `scratchgrad demo --out DIR` to keep the reports)")
+            print(MSG_DEMO_KEPT.format(out=out))
         return code
 
 
@@ -242,9 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     sync.set_defaults(run=_course_sync)
 
     demo = commands.add_parser("demo", help="grade the bundled demo class and print the table")
-    demo.add_argument("--out", type=Path, help="keep the reports in this folder")
-    demo.add_argument("--jobs", type=int, metavar="N")
-    demo.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto")
+    demo.add_argument("--out", type=Path, metavar="OUT",
+                      help="write the reports here (default: a new folder under the "
+                           "temporary directory, kept and printed at the end)")
+    demo.add_argument("--jobs", type=int, metavar="N",
+                      help="students graded in parallel (default: the number of cores)")
+    demo.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
+                      help="as for `scratchgrad grade` (see `scratchgrad grade --help`)")
     demo.set_defaults(run=_demo)
     return parser
 
