@@ -1,14 +1,15 @@
 """What every test module shares: a private home for the run, and the global RNGs restored.
 
 - `private_home` (session, autouse): for the whole session HOME, the XDG base directories,
-  Jupyter's data, config and runtime directories and TMPDIR point into one folder under
-  pytest's temporary directory, in os.environ (so every subprocess a test starts inherits
-  them, unless it is given an environment of its own) and in `tempfile.tempdir` (so this
-  process's temporary files go there too). nbgrader's submission cache
+  Jupyter's data, config and runtime directories, IPYTHONDIR and TMPDIR point into one
+  folder under pytest's temporary directory, in os.environ (so every subprocess a test
+  starts inherits them, unless it is given an environment of its own) and in
+  `tempfile.tempdir` (so this process's temporary files go there too). nbgrader's submission cache
   ($JUPYTER_DATA_DIR/nbgrader_cache), Jupyter's kernel connection files, IPython's profile
   and any ~/.cache or ~/.config written by a test stay inside the run; nothing from the
-  real ~/.jupyter, ~/.ipython or ~/.config is read. Everything is restored at the end of
-  the session. Environments built at import time (before this fixture runs) do not see it.
+  real ~/.jupyter, ~/.ipython or ~/.config is read (JUPYTER_PATH and JUPYTER_CONFIG_PATH,
+  extra search paths, are left as they are). Everything is restored at the end of the
+  session. Environments built at import time (before this fixture runs) do not see it.
 - `restore_global_rngs` (function, autouse): the state of `random` and `np.random` before
   each test is put back after it, so a test that seeds them does not decide what the next
   one draws.
@@ -35,6 +36,7 @@ _PRIVATE_DIRS = {
     "JUPYTER_DATA_DIR": ".local/share/jupyter",
     "JUPYTER_CONFIG_DIR": ".jupyter",
     "JUPYTER_RUNTIME_DIR": ".local/share/jupyter/runtime",
+    "IPYTHONDIR": ".ipython",
     "TMPDIR": "tmp",
 }
 
