@@ -25,7 +25,7 @@ from autograder.collect.submissions import discover
 from autograder.demo import Mistake, student_notebook, write_notebook
 from autograder.grade.engine import Options
 from autograder.grade.results import AssignmentResult
-from autograder.grade.runner import grade_submissions, isolate_pytest
+from autograder.grade.runner import grade_submissions
 from autograder.sandbox.launcher import Sandbox, bwrap_problem
 
 A = curriculum.get("02_forward")
@@ -103,7 +103,6 @@ class Watched:
 def _grade_watched(root: Path, student: str, options: Options) -> Watched:
     """In a grading process: one student in a sandbox of its own, as the engine does it,
     but keeping hold of the sandbox to see whether its zygote survived."""
-    isolate_pytest()
     [folder] = [f for f in discover(root, [A.id]) if f.student_id == student]
     with Sandbox(options.limits, options.isolation) as sandbox:
         [result] = grade_submissions(sandbox, folder.submissions, options.budget_seconds,
