@@ -84,6 +84,7 @@ def _course_init(args: argparse.Namespace) -> int:
 
 def _course_check(args: argparse.Namespace) -> int:
     from .course.check import (
+        MSG_CHECK_NOTHING_STARTED,
         MSG_CHECK_OK,
         MSG_CHECK_PROBLEMS,
         course_assignments,
@@ -99,7 +100,10 @@ def _course_check(args: argparse.Namespace) -> int:
     if problems:
         print(MSG_CHECK_PROBLEMS.format(count=len(problems), course=course), file=sys.stderr)
         return 1
-    print(MSG_CHECK_OK.format(course=course, assignments=", ".join(ids)))
+    if ids:
+        print(MSG_CHECK_OK.format(course=course, assignments=", ".join(ids)))
+    else:
+        print(MSG_CHECK_NOTHING_STARTED.format(course=course))
     return 0
 
 
@@ -227,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the course folder (the one holding nbgrader_config.py)")
     check.add_argument("--assignment", action="extend", nargs="+", metavar="ID",
                        help="only these assignments (default: every one generated or "
-                            "collected in COURSE, or all six before the first)")
+                            "collected in COURSE)")
     check.set_defaults(run=_course_check)
 
     sync = course_commands.add_parser(

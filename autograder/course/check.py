@@ -82,7 +82,15 @@ MSG_OLD_FEEDBACK = ("{config} does not set c.GenerateFeedback.preprocessors, so 
                     "`c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, "
                     "FeedbackOutputs]` (imported from nbgrader.preprocessors and "
                     "nbconvert.preprocessors).")
+MSG_NEWER_IN_EXCHANGE = ("{assignment}: student {student} submitted again at {timestamp}, after "
+                         "the collected submission of {collected}; run `nbgrader collect "
+                         "--update {assignment}` in {course} before grading, or the old one is "
+                         "graded.")
+MSG_NOT_COLLECTED = ("{assignment}: student {student} submitted at {timestamp} but it is not "
+                     "collected; run `nbgrader collect {assignment}` in {course}.")
 MSG_CHECK_OK = "{course} is ready to grade {assignments}: no problem found."
+MSG_CHECK_NOTHING_STARTED = ("No problem found in {course}; no assignment is generated yet "
+                             "(next: `nbgrader generate_assignment 02_forward`).")
 MSG_CHECK_PROBLEMS = "Problems found in {course}: {count}; each line above says how to fix it."
 MSG_SYNC_REFUSED = "Nothing was copied into {course}; problems to fix first: {count}."
 MSG_GENERATE_FAILED = ("{assignment}: nbgrader generate_assignment failed: {reason}; fix it "
@@ -292,6 +300,8 @@ def course_problems(course: Path, assignment_ids: list[str],
                     problems.append(Problem(MSG_IMPORT_NOT_RELEASED.format(
                         **about, units=", ".join(units), dependency=dependency,
                         missing=missing), blocking=False))
+            if configured or Path(root).is_dir():
+                problems += _uncollected(course, course_id, root, a.id)
             for student in (submitted_students or {}).get(a.id, []):
                 if student not in known_students:
                     problems.append(Problem(MSG_UNKNOWN_STUDENT.format(
@@ -301,6 +311,44 @@ def course_problems(course: Path, assignment_ids: list[str],
         problems.append(Problem(MSG_OLD_FEEDBACK.format(config=course / CONFIG), blocking=False))
     if configured or Path(root).exists():
         problems += _exchange_problems(root, course)
+    return problems
+
+
+def _uncollected(course: Path, course_id: str, root: str, assignment_id: str
+                 ) -> list[Problem]:
+    """Submissions in the exchange that are newer than what `nbgrader collect` brought."""
+    from nbgrader.utils import parse_utc
+
+    inbound = Path(root) / course_id / "inbound"
+    latest: dict[str, object] = {}
+    try:
+        names = [p.name for p in inbound.iterdir()]
+    except OSError:
+        return []
+    for name in names:
+        parts = name.split("+")
+        if len(parts) < 3 or parts[1] != assignment_id:
+            continue
+        try:
+            stamp = parse_utc(parts[2])
+        except ValueError:
+            continue
+        if parts[0] not in latest or stamp > latest[parts[0]]:
+            latest[parts[0]] = stamp
+    problems = []
+    about = {"assignment": assignment_id, "course": course}
+    for student, stamp in sorted(latest.items()):
+        collected_file = course / "submitted" / student / assignment_id / "timestamp.txt"
+        try:
+            collected = parse_utc(collected_file.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError):
+            problems.append(Problem(MSG_NOT_COLLECTED.format(**about, student=student,
+                                                             timestamp=stamp), blocking=False))
+            continue
+        if stamp > collected:
+            problems.append(Problem(MSG_NEWER_IN_EXCHANGE.format(
+                **about, student=student, timestamp=stamp, collected=collected),
+                blocking=False))
     return problems
 
 
@@ -318,12 +366,10 @@ def _exchange_problems(root: str, course: Path) -> list[Problem]:
 
 
 def course_assignments(course: Path) -> list[str]:
-    """The assignments a course has started: generated, released or collected (all six
-    when none is)."""
-    started = [a.id for a in curriculum.ASSIGNMENTS
-               if any((course / folder / a.id).is_dir() for folder in ("release", "submitted"))
-               or any((course / "submitted").glob(f"*/{a.id}"))]
-    return started or [a.id for a in curriculum.ASSIGNMENTS]
+    """The assignments a course has started: generated, or collected by zip_collect."""
+    return [a.id for a in curriculum.ASSIGNMENTS
+            if (course / "release" / a.id).is_dir()
+            or any((course / "submitted").glob(f"*/{a.id}"))]
 
 
 def submitted_students(course: Path, assignment_ids: list[str]) -> dict[str, list[str]]:

@@ -32,7 +32,7 @@ MSG_NOT_READY = ("Nothing was graded: problems in {course} that would record wro
 MSG_WARNING = "scratchgrad: warning: {message}"
 MSG_NOBODY_KNOWN = ("Nothing was graded: no submission in {course}/submitted belongs to a "
                     "student in the gradebook.")
-MSG_SUMMARY = ("\nRecorded {recorded} submissions in {gradebook}; reports in {out}/. Next: "
+MSG_SUMMARY = ("\nSubmissions recorded in {gradebook}: {recorded}; reports in {out}/. Next: "
                "`nbgrader generate_feedback`, `nbgrader export`.")
 
 
