@@ -194,7 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
                             "CPU, time and output limits and the seccomp filter but can read "
                             "the machine's files (hidden tests included), use its network "
                             "and write to its /tmp")
-    grade.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    grade.add_argument("--quiet", action="store_true",
+                       help="no progress bar, no table and, with --course, no warnings "
+                            "(errors are still printed; `scratchgrad course check` lists the "
+                            "warnings)")
     grade.set_defaults(run=_grade)
 
     course = commands.add_parser(
@@ -205,7 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
     course_commands = course.add_subparsers(dest="course_command", required=True,
                                             metavar="COURSE_COMMAND")
     init = course_commands.add_parser(
-        "init", help="create COURSE: nbgrader_config.py, source/ from solutions/, gradebook.db")
+        "init", help="create COURSE: nbgrader_config.py, source/ from solutions/, gradebook.db",
+        description="Create an nbgrader course folder that grades with the kit: "
+                    "nbgrader_config.py (course id, exchange, LMS collection rules, the "
+                    "export and feedback plugins), source/<id>/ for all six assignments and "
+                    "an empty gradebook.db. Then, in COURSE: add the students (`nbgrader db "
+                    "student add` or `import`), and for each assignment in order (02 and 03 "
+                    "before 04, 04 before 05 and 06) `nbgrader generate_assignment ID` and "
+                    "`nbgrader release_assignment ID`.")
     init.add_argument("course", type=Path, metavar="COURSE",
                       help="the folder to create (it must not already be a course)")
     init.add_argument("--course-id", help="nbgrader's course id (default: COURSE's folder name)")
@@ -250,7 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="only these assignments (default: all six)")
     sync.set_defaults(run=_course_sync)
 
-    demo = commands.add_parser("demo", help="grade the bundled demo class and print the table")
+    demo = commands.add_parser(
+        "demo", help="grade the bundled demo class and print the table",
+        description="Write five students' notebooks (finished, untouched, typical mistakes), "
+                    "grade them in the sandbox like `scratchgrad grade` and print the table.")
     demo.add_argument("--out", type=Path, metavar="OUT",
                       help="write the reports here (default: a new folder under the "
                            "temporary directory, kept and printed at the end)")

@@ -73,9 +73,11 @@ MSG_NO_EXCHANGE = ("The exchange {root} does not exist yet, so students cannot f
                    "set c.Exchange.root in {config}).")
 MSG_EXCHANGE_CLOSED = ("The exchange {root} is not writable by everyone (mode {mode}), so "
                        "students cannot fetch or submit; run `sudo chmod 1777 {root}`.")
-MSG_UNKNOWN_STUDENT = ("{assignment}: student {student} in {submitted} is not in the gradebook "
-                       "and is not graded; add them with `nbgrader db student add {student} "
-                       "--last-name NAME --first-name NAME` in {course}, or remove the folder.")
+MSG_UNKNOWN_STUDENT = ("{assignment}: student {student} in {submitted} is not in the gradebook, "
+                       "and grading adds them without a name; add the name first with "
+                       "`nbgrader db student add {student} --last-name NAME --first-name NAME` "
+                       "in {course}, or remove {submitted}/{student} if they are not in the "
+                       "course.")
 MSG_OLD_FEEDBACK = ("{config} does not set c.GenerateFeedback.preprocessors, so nbgrader's "
                     "feedback shows each unit's score as a stray `Out[ ]` and cuts long hints "
                     "off; add `from autograder.course.gradebook import FeedbackOutputs` and "
@@ -93,9 +95,9 @@ MSG_CHECK_NOTHING_STARTED = ("No problem found in {course}; no assignment is gen
                              "(next: `nbgrader generate_assignment 02_forward`).")
 MSG_CHECK_PROBLEMS = "Problems found in {course}: {count}; each line above says how to fix it."
 MSG_SYNC_REFUSED = "Nothing was copied into {course}; problems to fix first: {count}."
-MSG_GENERATE_FAILED = ("{assignment}: nbgrader generate_assignment failed: {reason}; fix it "
-                       "and run `scratchgrad course sync {course} --assignment {assignment}` "
-                       "again.")
+MSG_GENERATE_FAILED = ("{assignment}: nbgrader generate_assignment failed: {reason}; the "
+                       "course's source/ is as it was; fix it and run `scratchgrad course sync "
+                       "{course} --assignment {assignment}` again.")
 MSG_SUBMITTED_BEFORE = ("{assignment}: {count} submissions were collected before this change; "
                         "re-grade them with `scratchgrad grade --course {course} --assignment "
                         "{assignment}`.")
@@ -400,12 +402,19 @@ def sync_course(course: Path, assignment_ids: list[str]) -> list[str]:
         a = curriculum.get(assignment_id)
         target = course / "source" / a.id
         target.mkdir(parents=True, exist_ok=True)
-        for name in (a.notebook, a.public_tests):
+        old = {name: (target / name).read_bytes() if (target / name).is_file() else None
+               for name in (a.notebook, a.public_tests)}
+        for name in old:
             tmp = target / f".{name}.sync"
             shutil.copy2(kit / a.id / name, tmp)
             os.replace(tmp, target / name)
         reason = _generate(course, a.id)
         if reason is not None:
+            for name, content in old.items():  # the source nbgrader still has in its gradebook
+                if content is None:
+                    (target / name).unlink(missing_ok=True)
+                else:
+                    (target / name).write_bytes(content)
             raise CourseError(MSG_GENERATE_FAILED.format(assignment=a.id, reason=reason,
                                                          course=course))
         lines.append(f"Synced {a.id} into {target} and regenerated {course / 'release' / a.id}.")

@@ -40,10 +40,10 @@ MSG_NOT_GENERATED = ("{assignment} is not in the gradebook yet (nbgrader: \"No a
                      "{assignment}` again.")
 MSG_NO_GRADEBOOK = ("Cannot read the gradebook ({reason}), so late flags and student ids are "
                     "not checked.")
-MSG_UNKNOWN_STUDENT = ("{path} is from student {student_id}, who is not in the gradebook; it is "
-                       "collected, but `scratchgrad grade --course` grades it only once you "
-                       "add them: `nbgrader db student add {student_id} --last-name NAME "
-                       "--first-name NAME`.")
+MSG_UNKNOWN_STUDENT = ("{path} is from student {student_id}, who is not in the gradebook; it "
+                       "is collected, and grading adds them without a name: add the name first "
+                       "with `nbgrader db student add {student_id} --last-name NAME --first-name "
+                       "NAME`, or remove submitted/{student_id} if they are not in the course.")
 
 
 class LmsDownload(LoggingConfigurable):

@@ -21,17 +21,17 @@ from .check import course_problems, submitted_students
 from .gradebook import autograde_into_gradebook
 from .init import CONFIG, CourseError
 
-MSG_NOT_RECORDED = ("scratchgrad: nbgrader could not read {student}/{assignment} ({reason}), so "
-                    "its automatic grades are not in the gradebook (formgrader lists it as "
-                    "needing manual grading); the scratchgrad report is in {out}.")
+MSG_NOT_RECORDED = ("scratchgrad: nbgrader could not record {student}/{assignment} (nbgrader "
+                    "says: {reason}), so its automatic grades are not in the gradebook "
+                    "(formgrader lists it as needing manual grading); the scratchgrad report "
+                    "is in {out}; fix it and run `scratchgrad grade --course {course} "
+                    "--assignment {assignment} --student {student}`.")
 MSG_NEEDS_ASSIGNMENT = ("grade --course needs --assignment ID (the assignments to grade, "
                         "for example --assignment 02_forward).")
 MSG_BOTH = "Give either SUBMISSIONS or --course COURSE, not both."
 MSG_NOT_READY = ("Nothing was graded: problems in {course} that would record wrong scores: "
                  "{count} (see `scratchgrad course check {course}`).")
 MSG_WARNING = "scratchgrad: warning: {message}"
-MSG_NOBODY_KNOWN = ("Nothing was graded: no submission in {course}/submitted belongs to a "
-                    "student in the gradebook.")
 MSG_SUMMARY = ("\nSubmissions recorded in {gradebook}: {recorded}; reports in {out}/. Next: "
                "`nbgrader generate_feedback`, `nbgrader export`.")
 
@@ -62,21 +62,6 @@ def course_folders(course: Path, assignment_ids: list[str], students: list[str] 
     if not folders:
         raise CourseError(f"nobody has submitted {', '.join(assignment_ids)} in {submitted}")
     return folders
-
-
-def _unknown_students(course: Path) -> set[str]:
-    """Folders in submitted/ whose student is not in the gradebook (course_problems names
-    each one); they are not graded, so nbgrader never adds them silently."""
-    import warnings
-
-    from nbgrader.api import Gradebook
-
-    submitted = course / "submitted"
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        warnings.simplefilter("ignore")
-        known = {s.id for s in gb.students}
-    return {p.name for p in submitted.iterdir() if p.is_dir()} - known if submitted.is_dir() \
-        else set()
 
 
 def gradebook_view(course: Path, assignment_ids: list[str], students: list[str] | None
@@ -131,18 +116,12 @@ def grade_course(args: argparse.Namespace) -> int:
     if blocking:
         raise CourseError("\n".join([MSG_NOT_READY.format(course=course, count=len(blocking))]
                                      + blocking))
-    for problem in problems:
-        print(MSG_WARNING.format(message=problem.text), file=sys.stderr)
+    if not args.quiet:  # --quiet: only errors (the warnings are `course check`'s too)
+        for problem in problems:
+            print(MSG_WARNING.format(message=problem.text), file=sys.stderr)
     out = (args.out or course / "scratchgrad").resolve()
     folders = course_folders(course, assignment_ids, args.student, out)
-    unknown = _unknown_students(course)
     not_recorded = 0
-    for folder in folders:
-        if folder.student_id in unknown:
-            not_recorded += len(folder.submissions)
-    folders = [f for f in folders if f.student_id not in unknown]
-    if not folders:
-        raise CourseError(MSG_NOBODY_KNOWN.format(course=course))
     prepare_out(out)  # a read-only or full OUT stops here, before anything is graded
     options = Options(isolation=args.isolation)
     if args.jobs:
@@ -155,7 +134,8 @@ def grade_course(args: argparse.Namespace) -> int:
         students = [r.student_id for r in results if r.assignment == assignment_id]
         for student, reason in autograde_into_gradebook(course, assignment_id, students, out):
             print(MSG_NOT_RECORDED.format(student=student, assignment=assignment_id,
-                                          reason=reason, out=out / student), file=sys.stderr)
+                                          reason=reason, out=out / student, course=course),
+                  file=sys.stderr)
             not_recorded += 1
     if not args.quiet:
         roster, manual = gradebook_view(course, assignment_ids, args.student)
