@@ -339,3 +339,73 @@ def test_the_export_has_maxima_per_unit_and_pending_answers(lms_course):
     silent = rows[(SILENT, "02_forward")]
     assert silent["softmax"] == "" and silent["softmax max"] == "4"
     assert rows[(FINISHED, "03_learning")]["softmax max"] == ""  # not a unit of 03
+
+
+# --- the exchange: release order and re-submissions -----------------------------------------
+
+def student_run(*cmd: str, home: Path, exchange: Path) -> str:
+    """A student's nbgrader command, from their own home (their own submission cache)."""
+    home.mkdir(parents=True, exist_ok=True)
+    e = {**env(), "HOME": str(home), "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter")}
+    proc = subprocess.run([*cmd, "--course", "dlfs", f"--Exchange.root={exchange}"], cwd=home,
+                          env=e, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout + proc.stderr
+
+
+def test_check_names_the_release_order_and_a_resubmission_not_collected(tmp_path: Path):
+    exchange = tmp_path / "exchange"
+    course = tmp_path / "dlfs"
+    scratchgrad("course", "init", str(course), "--exchange", str(exchange), cwd=tmp_path)
+    run("nbgrader", "db", "student", "add", FINISHED, "--last-name", "Tanaka", cwd=course)
+    for assignment_id in ("02_forward", "04_backprop"):
+        run("nbgrader", "generate_assignment", assignment_id, cwd=course)
+        run("nbgrader", "release_assignment", assignment_id, cwd=course)
+    home = tmp_path / "home" / FINISHED
+    student_run("nbgrader", "fetch_assignment", "02_forward", "--student", FINISHED,
+                home=home, exchange=exchange)
+    student_run("nbgrader", "submit", "02_forward", "--student", FINISHED, home=home,
+                exchange=exchange)
+    run("nbgrader", "collect", "02_forward", cwd=course)
+    student_run("nbgrader", "submit", "02_forward", "--student", FINISHED, home=home,
+                exchange=exchange)
+
+    checked = scratchgrad("course", "check", str(course), cwd=course, ok=False)
+    assert checked.returncode == 1
+    lines = checked.stdout.strip().splitlines()
+    order = [line for line in lines if line.startswith("04_backprop: its notebook imports")]
+    assert len(order) == 1 and "03_learning, which is not released" in order[0]
+    assert "`nbgrader release_assignment 03_learning`" in order[0]
+    again = [line for line in lines if f"student {FINISHED} submitted again" in line]
+    assert len(again) == 1 and "`nbgrader collect --update 02_forward`" in again[0]
+    assert len(lines) == 2, lines  # nothing else: the exchange is writable, points agree
+
+    run("nbgrader", "collect", "--update", "02_forward", cwd=course)
+    checked = scratchgrad("course", "check", str(course), "--assignment", "02_forward",
+                          cwd=course)
+    assert "no problem found" in checked
+
+
+# --- --help and --version -------------------------------------------------------------------
+
+def test_help_tells_nbgraders_real_exchange_default_and_every_argument():
+    from nbgrader.exchange.default.exchange import Exchange
+
+    from autograder import __version__
+    from autograder.cli import build_parser
+
+    parser = build_parser()
+    init_help = " ".join(scratchgrad("course", "init", "--help", cwd=paths.ROOT).split())
+    assert f"(default: nbgrader's, {Exchange.root.default_value})" in init_help
+    assert scratchgrad("--version", cwd=paths.ROOT).strip() == f"scratchgrad {__version__}"
+    # every argument of every subcommand has a help text of its own
+    stack = [parser]
+    while stack:
+        p = stack.pop()
+        for action in p._actions:
+            if action.choices and isinstance(action.choices, dict):
+                stack += action.choices.values()
+            elif action.dest not in ("help", "version", "command", "course_command"):
+                assert action.help, f"{p.prog} {action.dest} has no help"
+    grade_help = " ".join(scratchgrad("grade", "--help", cwd=paths.ROOT).split())
+    assert "required with --course" in grade_help and "can read the machine's files" in grade_help
