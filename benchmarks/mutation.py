@@ -653,9 +653,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     base = Path(tempfile.mkdtemp(prefix="scratchgrad-mutation-", dir=args.workdir))
     try:
+        if args.rev is not None:  # the commit itself, so that the table says what it tested
+            args.rev = subprocess.run(["git", "rev-parse", "--short", f"{args.rev}^{{commit}}"],
+                                      cwd=ROOT, capture_output=True,
+                                      check=True).stdout.decode().strip()
         snapshot(base / "snapshot", args.rev)
+    except subprocess.CalledProcessError as exc:
+        shutil.rmtree(base, ignore_errors=True)
+        why = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+        print(f"mutation: cannot copy the kit at {args.rev or 'the working tree'}: "
+              f"{why[-1] if why else exc}", file=sys.stderr)
+        return 2
+    try:
         check_breaks(BREAKS, base / "snapshot")
-    except (BreakRotted, subprocess.CalledProcessError) as exc:
+    except BreakRotted as exc:
         shutil.rmtree(base, ignore_errors=True)
         print(f"mutation: the list of breaks no longer matches the code: {exc}",
               file=sys.stderr)
