@@ -42,8 +42,8 @@ How to run
                  or a "caught" would mean nothing
     --rev C      break the kit as committed at C (`git archive`) instead of the working
                  tree: others' half-done edits stay out of the run
-    --timeout S  per break (default 2400 s); pytest-timeout is not installed, so a hang
-                 would otherwise never end
+    --timeout S  per break (default 2400 s), on top of pytest-timeout's 600 s per test:
+                 a break can hang a module fixture that grades many students
     --keep       keep the copies (default: only the pytest logs are kept)
     --workdir D  where the copies and logs go (default /var/tmp: see default_workdir)
 
@@ -89,10 +89,11 @@ PROMISES = "tests/test_sandbox_promises.py"
 HOSTILE = "tests/test_hostile.py"
 INTEGRITY = "tests/test_integrity.py"
 WIRE = "tests/test_wire.py"
-# Each catalogue mistake fails exactly the checks it declares (the module's coverage test,
-# test_every_rubric_check_is_failed_by_a_catalogue_mistake, fails on its own at present).
-CATALOGUE_MISTAKES = ("tests/test_catalogue.py::"
-                      "test_mistake_fails_exactly_its_declared_checks_with_its_hint")
+# Each catalogue mistake fails exactly the checks it declares: a check that stops failing
+# names the mistake that should have failed it. Then: every rubric check is failed by one.
+CATALOGUE_MISTAKES = tuple(f"tests/test_catalogue.py::{test}" for test in (
+    "test_mistake_fails_exactly_its_declared_checks_with_its_hint",
+    "test_every_rubric_check_is_failed_by_a_catalogue_mistake"))
 BOOK = "tests/test_book_and_variants.py"
 RELEASE = "tests/test_release_sync.py"
 CLI = "tests/test_grade_cli.py"
@@ -290,23 +291,23 @@ BREAKS: tuple[Break, ...] = (
           "hidden check softmax_rows_of_a_batch (it returns before it expects anything)",
           (_returns_at_once("test_02_forward.py",
                             "test_softmax_rows_of_a_batch(student, reference, rng)"),),
-          (CATALOGUE_MISTAKES,)),
+          CATALOGUE_MISTAKES),
     Break("backward_gradient_check_always_passes",
           "hidden check Affine_backward_gradient_check (it returns before it expects "
           "anything)",
           (_returns_at_once("test_04_backprop.py",
                             "test_Affine_backward_gradient_check(student, rng)"),),
-          (CATALOGUE_MISTAKES,)),
+          CATALOGUE_MISTAKES),
     Break("optimizer_check_always_passes",
           "hidden check Momentum_update (it returns before it expects anything)",
           (_returns_at_once("test_06_optimizers.py",
                             "test_Momentum_update(student, reference, rng)"),),
-          (CATALOGUE_MISTAKES,)),
+          CATALOGUE_MISTAKES),
     Break("train_check_always_passes",
           "hidden check train_uses_backprop (it returns before it expects anything)",
           (_returns_at_once("test_05_training.py",
                             "test_train_uses_backprop(student, reference, rng)"),),
-          (CATALOGUE_MISTAKES,)),
+          CATALOGUE_MISTAKES),
     # -- the kit's own test material and the release --------------------------------------------
     Break("book_never_inserted",
           "the book's code in the notebooks graded by test_book_and_variants (the insert "
