@@ -223,8 +223,10 @@ def test_a_curriculum_change_is_synced_and_graded_consistently(tmp_path: Path):
     page = (course / "feedback" / FINISHED / "02_forward" / "forward.html").read_text()
     assert "softmax: 5 / 5 points" in page
     assert re.search(r"Score:\s*5(\.0)?\s*/\s*5(\.0)?", page), "nbgrader's cell score"
-    assert "white-space: pre-wrap" in page  # the messages wrap instead of scrolling
-    assert not re.search(r"Out\[\s*\d*\s*\]", page), "a stray score output"
+    # the messages wrap instead of scrolling, and the score is not a stray output
+    assert '<pre style="white-space: pre-wrap; overflow-wrap: anywhere; margin: 0">softmax: 5' \
+        in page
+    assert "output_execute_result" not in page and not re.search(r"Out\[(\s|&nbsp;)*\d*\]", page)
 
 
 # --- one course, from the LMS, with a refused first grading ---------------------------------
@@ -288,6 +290,9 @@ def test_a_late_canvas_file_gets_the_late_penalty(lms_course):
         "submissions/", "")
     stamp = (course / "submitted" / BUGGY / "03_learning" / "timestamp.txt").read_text()
     assert stamp.startswith("2026-11-01 00:00:01")
+    late_row = [line for line in lms_course["second"].stdout.splitlines()
+                if line.startswith(BUGGY)]
+    assert len(late_row) == 1 and re.search(r"0/19 \(late -16, 3 pending\)", late_row[0]), late_row
     rows = exported(course)
     late, on_time = rows[(BUGGY, "03_learning")], rows[(FINISHED, "03_learning")]
     assert float(late["raw_score"]) == float(on_time["raw_score"]) > 0

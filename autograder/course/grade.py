@@ -92,7 +92,8 @@ def gradebook_view(course: Path, assignment_ids: list[str], students: list[str] 
                             pending += g.max_score
                         else:
                             score += g.score
-                manual[(student, assignment_id)] = Manual(score, maximum, pending)
+                manual[(student, assignment_id)] = Manual(
+                    score, maximum, pending, sub.late_submission_penalty or 0.0)
     return roster, manual
 
 

@@ -18,18 +18,24 @@ class Manual:
     score: float = 0.0
     max_score: float = 0.0
     pending: float = 0.0
+    penalty: float = 0.0  # nbgrader's late penalty for the whole submission
 
 
-MSG_PENDING = "{score}/{maximum} ({pending} pending)"
-MSG_LEGEND = ("- : nothing submitted. (N pending): points of answers still to be graded by "
-              "hand in formgrader, counted in the maximum but not yet in the score.")
+MSG_PENDING = "{pending} pending"
+MSG_LATE = "late -{penalty}"
+MSG_LEGEND = ("- : nothing submitted. N pending: points of answers still to be graded by "
+              "hand in formgrader, counted in the maximum but not yet in the score. late -N: "
+              "nbgrader's late penalty, already taken from the score.")
 
 
-def _cell(score: float, maximum: float, pending: float) -> str:
+def _cell(score: float, maximum: float, pending: float, penalty: float = 0.0) -> str:
+    notes = []
+    if penalty:
+        notes.append(MSG_LATE.format(penalty=f"{penalty:g}"))
     if pending:
-        return MSG_PENDING.format(score=f"{score:g}", maximum=f"{maximum:g}",
-                                  pending=f"{pending:g}")
-    return f"{score:g}/{maximum:g}"
+        notes.append(MSG_PENDING.format(pending=f"{pending:g}"))
+    text = f"{max(score - penalty, 0.0):g}/{maximum:g}"
+    return f"{text} ({', '.join(notes)})" if notes else text
 
 
 def grade_table(results: Sequence[AssignmentResult], roster: Sequence[str] = (),
@@ -47,7 +53,7 @@ def grade_table(results: Sequence[AssignmentResult], roster: Sequence[str] = (),
     rows = []
     any_missing = any_pending = False
     for s in students:
-        row, total = [s], [0.0, 0.0, 0.0]
+        row, total = [s], [0.0, 0.0, 0.0, 0.0]
         for a in assignments:
             r, m = cell.get((s, a)), manual.get((s, a))
             if r is None and m is None:
@@ -56,8 +62,8 @@ def grade_table(results: Sequence[AssignmentResult], roster: Sequence[str] = (),
                 continue
             m = m or Manual()
             got = [(r.score if r else 0.0) + m.score, (r.max_score if r else 0.0) + m.max_score,
-                   m.pending]
-            any_pending |= bool(m.pending)
+                   m.pending, m.penalty]
+            any_pending |= bool(m.pending or m.penalty)
             row.append(_cell(*got))
             total = [t + g for t, g in zip(total, got)]
         rows.append([*row, _cell(*total)])
