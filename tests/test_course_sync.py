@@ -34,6 +34,7 @@ import pytest
 
 from autograder import curriculum, paths
 from autograder.demo import catalogue, student_notebook, write_notebook
+from autograder.grade import rubric
 
 SCRIPTS = sysconfig.get_path("scripts")
 FINISHED, BUGGY, SILENT, STRANGER = "1001", "1002", "1003", "9999"
@@ -76,6 +77,25 @@ def new_course(tmp: Path, kit: Path | None = None, students=(FINISHED, BUGGY, SI
                       encoding="utf-8")
     run("nbgrader", "db", "student", "import", str(roster), cwd=course, kit=kit)
     return course
+
+
+def auto_points(assignment_id: str) -> float:
+    """What the rubric gives an assignment's automatic checks (no total is hard-coded, so a
+    curriculum change needs no edit here)."""
+    return sum(rubric.unit_points(assignment_id).values())
+
+
+def manual_points(assignment_id: str, solutions: Path | None = None) -> float:
+    """The points of the questions graded by hand in the solution notebook."""
+    a = curriculum.get(assignment_id)
+    nb = json.loads(((solutions or paths.solutions_dir()) / a.id / a.notebook).read_text())
+    return sum(float(c["metadata"]["nbgrader"]["points"]) for c in nb["cells"]
+               if c["metadata"].get("nbgrader", {}).get("grade")
+               and curriculum.unit_of_grade_cell(c["metadata"]["nbgrader"]["grade_id"]) is None)
+
+
+def n(x: float) -> str:
+    return f"{x:g}"
 
 
 def notebook_for(assignment_id: str, mistake: str | None = None) -> dict:
@@ -163,21 +183,23 @@ def test_a_curriculum_change_is_synced_and_graded_consistently(tmp_path: Path):
     source_nb = course / "source" / "02_forward" / "forward.ipynb"
 
     # softmax 4 -> 5 points in the notebook only: sync refuses, one line, nothing copied
-    set_points(kit / "solutions" / "02_forward" / "forward.ipynb", "check_softmax", 5)
+    old = rubric.unit_points("02_forward")["softmax"]  # 4 today
+    new = old + 1
+    set_points(kit / "solutions" / "02_forward" / "forward.ipynb", "check_softmax", new)
     before = tree_digest(course)
     refused = scratchgrad("course", "sync", str(course), "--assignment", "02_forward",
                           cwd=course, kit=kit, ok=False)
     assert refused.returncode == 2, refused.stderr
     problems = [line for line in refused.stderr.splitlines() if line.startswith("02_forward:")]
     assert len(problems) == 1, refused.stderr
-    assert re.search(r"unit softmax is worth 5 points in .* add up to 4; make them equal",
-                     problems[0]), problems
+    assert re.search(rf"unit softmax is worth {n(new)} points in .* add up to {n(old)}; make "
+                     "them equal", problems[0]), problems
     assert tree_digest(course) == before
 
     # the rubric's new check without its hidden test: refused again, naming the test
-    rubric = kit / "autograder" / "grade" / "rubric.toml"
-    text = rubric.read_text(encoding="utf-8")
-    rubric.write_text(text.replace("softmax_leaves_its_input_alone = 1\n",
+    rubric_file = kit / "autograder" / "grade" / "rubric.toml"
+    text = rubric_file.read_text(encoding="utf-8")
+    rubric_file.write_text(text.replace("softmax_leaves_its_input_alone = 1\n",
                                    "softmax_leaves_its_input_alone = 1\n"
                                    "softmax_rows_sum_to_one = 1\n"), encoding="utf-8")
     refused = scratchgrad("course", "sync", str(course), cwd=course, kit=kit, ok=False)
@@ -195,7 +217,7 @@ def test_a_curriculum_change_is_synced_and_graded_consistently(tmp_path: Path):
     assert "Synced 02_forward" in synced
     assert source_nb.read_bytes() == (kit / "solutions/02_forward/forward.ipynb").read_bytes()
     assert "test_softmax_sums_to_one" in (course / "release/02_forward/test_forward.py").read_text()
-    assert cell_points(course / "release" / "02_forward" / "forward.ipynb", "check_softmax") == 5
+    assert cell_points(course / "release" / "02_forward" / "forward.ipynb", "check_softmax") == new
     checked = scratchgrad("course", "check", str(course), "--assignment", "02_forward",
                           cwd=course, kit=kit)
     assert "no problem found" in checked
@@ -209,22 +231,26 @@ def test_a_curriculum_change_is_synced_and_graded_consistently(tmp_path: Path):
     table = scratchgrad("grade", "--course", str(course), "--assignment", "02_forward",
                         cwd=course, kit=kit)
     report = json.loads((course / "scratchgrad" / FINISHED / "02_forward.json").read_text())
-    assert report["score"] == report["max_score"] == 17, report
+    full = auto_points("02_forward") + 1  # the new hidden check
+    manual = manual_points("02_forward", kit / "solutions")
+    assert report["score"] == report["max_score"] == full, report
     softmax = [c for c in report["checks"] if c["unit"] == "softmax"]
-    assert len(softmax) == 5 and all(c["status"] == "passed" for c in softmax)
+    checks = sum(c.unit == "softmax" for c in rubric.checks("02_forward")) + 1
+    assert len(softmax) == checks and all(c["status"] == "passed" for c in softmax)
     # the answered conceptual question is counted in the maximum and shown as pending
-    assert re.search(rf"{FINISHED}\s+17/19 \(2 pending\)", table), table
+    assert re.search(rf"{FINISHED}\s+{n(full)}/{n(full + manual)} \({n(manual)} pending\)",
+                     table), table
     row = exported(course, kit)[(FINISHED, "02_forward")]
-    assert float(row["raw_score"]) == 17 and float(row["max_score"]) == 19
-    assert row["softmax"] == "5" and row["softmax max"] == "5"
-    assert row["q_nonlinear"] == "pending" and row["pending_manual"] == "2"
+    assert float(row["raw_score"]) == full and float(row["max_score"]) == full + manual
+    assert row["softmax"] == n(new) and row["softmax max"] == n(new)
+    assert row["q_nonlinear"] == "pending" and row["pending_manual"] == n(manual)
 
     run("nbgrader", "generate_feedback", "02_forward", cwd=course, kit=kit)
     page = (course / "feedback" / FINISHED / "02_forward" / "forward.html").read_text()
-    assert "softmax: 5 / 5 points" in page
-    assert re.search(r"Score:\s*5(\.0)?\s*/\s*5(\.0)?", page), "nbgrader's cell score"
+    assert f"softmax: {n(new)} / {n(new)} points" in page
+    assert f"Score: {new:.1f} / {new:.1f}" in page, "nbgrader's score of the cell"
     # the messages wrap instead of scrolling, and the score is not a stray output
-    assert '<pre style="white-space: pre-wrap; overflow-wrap: anywhere; margin: 0">softmax: 5' \
+    assert '<pre style="white-space: pre-wrap; overflow-wrap: anywhere; margin: 0">softmax: ' \
         in page
     assert "output_execute_result" not in page and not re.search(r"Out\[(\s|&nbsp;)*\d*\]", page)
 
@@ -292,7 +318,9 @@ def test_a_late_canvas_file_gets_the_late_penalty(lms_course):
     assert stamp.startswith("2026-11-01 00:00:01")
     late_row = [line for line in lms_course["second"].stdout.splitlines()
                 if line.startswith(BUGGY)]
-    assert len(late_row) == 1 and re.search(r"0/19 \(late -16, 3 pending\)", late_row[0]), late_row
+    full, manual = auto_points("03_learning"), manual_points("03_learning")
+    expected = rf"0/{n(full + manual)} \(late -{n(full)}, {n(manual)} pending\)"
+    assert len(late_row) == 1 and re.search(expected, late_row[0]), late_row
     rows = exported(course)
     late, on_time = rows[(BUGGY, "03_learning")], rows[(FINISHED, "03_learning")]
     assert float(late["raw_score"]) == float(on_time["raw_score"]) > 0
@@ -326,7 +354,9 @@ def test_the_table_lists_non_submitters_and_pending_manual_points(lms_course):
     table = lms_course["first"]
     silent = [line for line in table.splitlines() if line.startswith(SILENT)]
     assert len(silent) == 1 and re.fullmatch(rf"{SILENT}\s+-\s+0/0", silent[0].rstrip()), silent
-    assert re.search(rf"{FINISHED}\s+16/18 \(2 pending\)", table), table
+    full, manual = auto_points("02_forward"), manual_points("02_forward")
+    assert re.search(rf"{FINISHED}\s+{n(full)}/{n(full + manual)} \({n(manual)} pending\)",
+                     table), table
     assert "still to be graded by hand" in table  # the legend says what it means
 
 
@@ -338,11 +368,14 @@ def test_grading_runs_print_no_sqlalchemy_warnings(lms_course):
 def test_the_export_has_maxima_per_unit_and_pending_answers(lms_course):
     rows = exported(lms_course["course"])
     finished = rows[(FINISHED, "02_forward")]
-    assert finished["softmax max"] == "4" and finished["sigmoid max"] == "3"
-    assert finished["q_nonlinear"] == "pending" and finished["q_nonlinear max"] == "2"
-    assert finished["pending_manual"] == "2"
+    units = rubric.unit_points("02_forward")
+    assert finished["softmax max"] == n(units["softmax"])
+    assert finished["sigmoid max"] == n(units["sigmoid"])
+    manual = manual_points("02_forward")
+    assert finished["q_nonlinear"] == "pending" and finished["q_nonlinear max"] == n(manual)
+    assert finished["pending_manual"] == n(manual)
     silent = rows[(SILENT, "02_forward")]
-    assert silent["softmax"] == "" and silent["softmax max"] == "4"
+    assert silent["softmax"] == "" and silent["softmax max"] == n(units["softmax"])
     assert rows[(FINISHED, "03_learning")]["softmax max"] == ""  # not a unit of 03
 
 
