@@ -26,8 +26,9 @@ What it does
     (among them the editable install's import hook, which maps `autograder` to the
     checkout) are therefore not run. So a test that replaces PYTHONPATH in a subprocess
     (test_integrity's memory test does) still imports the copy. Before its tests run, each
-    copy is checked to import itself both ways, and the `sanity_copy_imported` break (a
-    change to the copy that any test of the wire notices) must be caught.
+    copy is checked to import itself both ways, and the `sanity_copy_imported` break (the
+    copy's malloc tuning reports failure, which test_wire notices only in the copy) must be
+    caught.
 
 How to run
     python benchmarks/mutation.py [--jobs 2] [--only NAME ...] [--list] [--check]
