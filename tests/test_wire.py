@@ -5,6 +5,7 @@ import contextlib
 import platform
 import socket
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -20,7 +21,9 @@ def pair():
     worker = Peer(b, policy=WORKER, resolve_unit=lambda name: namespace[name])
     thread = threading.Thread(target=_serve, args=(worker,), daemon=True)
     thread.start()
-    yield Peer(a, policy=GRADER), namespace
+    grader = Peer(a, policy=GRADER)
+    grader.deadline = time.monotonic() + 30  # a broken worker side fails fast, not by hanging
+    yield grader, namespace
     a.close()
     thread.join(timeout=5)
 
