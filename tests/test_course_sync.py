@@ -302,9 +302,9 @@ def test_grading_before_generate_gives_nbgraders_reason_and_changes_nothing(lms_
     assert "03_learning is not in the gradebook yet" in early  # said at zip_collect already
     assert refused.returncode == 2
     lines = refused.stderr.strip().splitlines()
-    reason = [line for line in lines if "No assignment with ID '03_learning' exists in the "
-              "database" in line]
-    assert len(reason) == 1 and "run `nbgrader generate_assignment 03_learning`" in reason[0]
+    assert len(lines) == 1, lines  # one line: nbgrader's reason and what to run
+    assert "No assignment with ID '03_learning' exists in the database" in lines[0]
+    assert "run `nbgrader generate_assignment 03_learning`" in lines[0]
     assert "Traceback" not in refused.stderr and refused.stdout == ""
     assert lms_course["after"] == lms_course["before"]  # no report, no grades.csv, no gradebook
     assert not lms_course["reports_after_refusal"]

@@ -98,9 +98,11 @@ MSG_SYNC_REFUSED = "Nothing was copied into {course}; problems to fix first: {co
 MSG_GENERATE_FAILED = ("{assignment}: nbgrader generate_assignment failed: {reason}; the "
                        "course's source/ is as it was; fix it and run `scratchgrad course sync "
                        "{course} --assignment {assignment}` again.")
-MSG_SUBMITTED_BEFORE = ("{assignment}: {count} submissions were collected before this change; "
+MSG_SUBMITTED_BEFORE = ("{assignment}: submissions collected before this change: {count}; "
                         "re-grade them with `scratchgrad grade --course {course} --assignment "
-                        "{assignment}`.")
+                        "{assignment}`, and release it again with `nbgrader release_assignment "
+                        "{assignment} --force`.")
+MSG_SYNCED = "Synced {assignment} into {source} and regenerated {release}."
 
 DEFAULT_EXCHANGE = "/usr/local/share/nbgrader/exchange"  # nbgrader's Exchange.root default
 
@@ -417,7 +419,8 @@ def sync_course(course: Path, assignment_ids: list[str]) -> list[str]:
                     (target / name).write_bytes(content)
             raise CourseError(MSG_GENERATE_FAILED.format(assignment=a.id, reason=reason,
                                                          course=course))
-        lines.append(f"Synced {a.id} into {target} and regenerated {course / 'release' / a.id}.")
+        lines.append(MSG_SYNCED.format(assignment=a.id, source=target,
+                                       release=course / "release" / a.id))
         count = len(submitted_students(course, [a.id])[a.id])
         if count:
             lines.append(MSG_SUBMITTED_BEFORE.format(assignment=a.id, count=count,

@@ -17,7 +17,7 @@ from ..collect.submissions import StudentFolder, SubmissionsError, discover
 from ..grade.engine import Options, grade_class
 from ..report import SubmissionWriter, prepare_out
 from ..report.table import Manual, grade_table, warn_if_unsandboxed
-from .check import course_problems, submitted_students
+from .check import MSG_NOT_A_COURSE, course_problems, submitted_students
 from .gradebook import autograde_into_gradebook
 from .init import CONFIG, CourseError
 
@@ -31,6 +31,14 @@ MSG_NEEDS_ASSIGNMENT = ("grade --course needs --assignment ID (the assignments t
 MSG_BOTH = "Give either SUBMISSIONS or --course COURSE, not both."
 MSG_NOT_READY = ("Nothing was graded: problems in {course} that would record wrong scores: "
                  "{count} (see `scratchgrad course check {course}`).")
+MSG_NO_SUBMITTED = ("{submitted} does not exist: run `nbgrader collect ID` or `nbgrader "
+                    "zip_collect ID` first.")
+MSG_NO_STUDENT_FOLDER = ("There is no submitted folder for student {students} in {submitted}; "
+                         "run `nbgrader collect --update ID` (or `nbgrader zip_collect --force "
+                         "ID`) first.")
+MSG_NOBODY = ("Nobody has submitted {assignments} in {submitted}: run `nbgrader collect ID` or "
+              "`nbgrader zip_collect ID` first.")
+MSG_NOT_READY_ONE = "Nothing was graded: {problem}"
 MSG_WARNING = "scratchgrad: warning: {message}"
 MSG_SUMMARY = ("\nSubmissions recorded in {gradebook}: {recorded}; reports in {out}/. Next: "
                "`nbgrader generate_feedback`, `nbgrader export`.")
@@ -42,8 +50,7 @@ def course_folders(course: Path, assignment_ids: list[str], students: list[str] 
     `out`, the report folder, is never taken for a student."""
     submitted = course / "submitted"
     if not submitted.is_dir():
-        raise CourseError(f"{submitted} does not exist: run `nbgrader collect` or "
-                          "`nbgrader zip_collect` first")
+        raise CourseError(MSG_NO_SUBMITTED.format(submitted=submitted))
     try:
         folders = discover(submitted, assignment_ids, out=out)
     except SubmissionsError as exc:
@@ -52,15 +59,16 @@ def course_folders(course: Path, assignment_ids: list[str], students: list[str] 
         known = {f.student_id for f in folders}
         unknown = [s for s in students if s not in known]
         if unknown:
-            raise CourseError(f"no submitted folder for student {', '.join(unknown)} in "
-                              f"{submitted}")
+            raise CourseError(MSG_NO_STUDENT_FOLDER.format(students=", ".join(unknown),
+                                                           submitted=submitted))
         folders = [f for f in folders if f.student_id in students]
     for folder in folders:
         folder.submissions = [s for s in folder.submissions
                               if (submitted / folder.student_id / s.assignment_id).is_dir()]
     folders = [f for f in folders if f.submissions]
     if not folders:
-        raise CourseError(f"nobody has submitted {', '.join(assignment_ids)} in {submitted}")
+        raise CourseError(MSG_NOBODY.format(assignments=", ".join(assignment_ids),
+                                            submitted=submitted))
     return folders
 
 
@@ -103,7 +111,7 @@ def grade_course(args: argparse.Namespace) -> int:
     named on stderr), 0 otherwise."""
     course = args.course.resolve()
     if not (course / CONFIG).is_file():
-        raise CourseError(f"{course} is not a course: no {CONFIG} (see `scratchgrad course init`)")
+        raise CourseError(MSG_NOT_A_COURSE.format(course=course, config=CONFIG))
     if not args.assignment:
         raise CourseError(MSG_NEEDS_ASSIGNMENT)
     if args.submissions is not None:
@@ -114,6 +122,8 @@ def grade_course(args: argparse.Namespace) -> int:
     submitted = submitted_students(course, assignment_ids)
     problems = course_problems(course, assignment_ids, submitted)
     blocking = [p.text for p in problems if p.blocking]
+    if len(blocking) == 1:
+        raise CourseError(MSG_NOT_READY_ONE.format(problem=blocking[0]))
     if blocking:
         raise CourseError("\n".join([MSG_NOT_READY.format(course=course, count=len(blocking))]
                                      + blocking))
