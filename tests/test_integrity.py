@@ -164,6 +164,16 @@ GRADIENT_BY_NUMERICAL_GRADIENT = replaced("TwoLayerNet.gradient", """
         return self.numerical_gradient(x, t)
     """)
 
+# A train that learns nothing and returns a made-up history whose loss falls nicely.
+MADE_UP_HISTORY = replaced("train", """
+    def train(network, x_train, t_train, x_test, t_test, iters_num=10000, batch_size=100,
+              learning_rate=0.1, seed=None):
+        epochs = max(1, int(iters_num * batch_size / len(x_train)))
+        return {"train_loss": [float(v) for v in np.linspace(2.3, 0.1, iters_num)],
+                "train_acc": [0.5 + 0.4 * i / epochs for i in range(epochs + 1)],
+                "test_acc": [0.5 + 0.4 * i / epochs for i in range(epochs + 1)]}
+    """)
+
 # A correct train that then damages the data it was given (deliberately, or by the classic
 # np.random.shuffle(x_train) without shuffling t_train).
 POISONS = {
@@ -212,6 +222,7 @@ def graded(tmp_path_factory):
         write_student(root, f"circular-{name}", aid, mistakes)
     write_student(root, "swl-via-network", "04_backprop", [SOFTMAX_WITH_LOSS_VIA_A_NETWORK])
     write_student(root, "gradient-numerically", "04_backprop", [GRADIENT_BY_NUMERICAL_GRADIENT])
+    write_student(root, "made-up-history", "05_training", [MADE_UP_HISTORY])
     return grade(root)
 
 
@@ -242,6 +253,10 @@ def test_gradient_by_numerical_gradient_earns_nothing(graded):
     assert_only(result, ("TwoLayerNet.gradient",))
     assert any("may not use numerical_gradient" in c.message for c in result.checks
                if c.unit == "TwoLayerNet.gradient")
+
+
+def test_a_made_up_training_history_earns_nothing(graded):
+    assert_only(graded[("made-up-history", "05_training")], ("train",))
 
 
 @pytest.mark.parametrize("how", sorted(POISONS))
