@@ -15,6 +15,11 @@ MSG_INTERRUPTED = "scratchgrad: Interrupted; the reports of every student graded
 MSG_TERMINATED = ("scratchgrad: Terminated; the reports of every student graded so far are "
                   "kept.")
 
+MSG_COURSE_CREATED = "Created the nbgrader course {course} ({config}, source/, gradebook.db)."
+MSG_COURSE_NEXT = ("Next, in {course}: `nbgrader db student import students.csv` (or `nbgrader "
+                   "db student add ID`), `scratchgrad course check .`, then for each assignment "
+                   "in order `nbgrader generate_assignment 02_forward` and `nbgrader "
+                   "release_assignment 02_forward`.")
 MSG_DEMO_KEPT = ("The reports are kept in {out} (delete that folder when done, or choose the "
                  "folder with `scratchgrad demo --out DIR`); the demo's notebooks are removed.")
 
@@ -76,9 +81,8 @@ def _course_init(args: argparse.Namespace) -> int:
 
     config = init_course(args.course, args.course_id, args.exchange, args.lms)
     course = config.parent
-    print(f"Created the nbgrader course {course} ({config.name}, source/, gradebook.db).")
-    print(f"Next, in {course}: `nbgrader db student add ID`, `nbgrader generate_assignment "
-          "02_forward`, `nbgrader release_assignment 02_forward`.")
+    print(MSG_COURSE_CREATED.format(course=course, config=config.name))
+    print(MSG_COURSE_NEXT.format(course=course))
     return 0
 
 
