@@ -29,6 +29,7 @@ import pytest
 
 from autograder import curriculum, paths
 from autograder.demo import catalogue, student_notebook
+from autograder.grade import rubric
 from autograder.selfcheck.hints import HINTS
 
 SCRIPTS = sysconfig.get_path("scripts")
@@ -166,7 +167,9 @@ def test_export_agrees_with_scratchgrad_grade_on_the_same_folder(course: Path, e
     assert float(finished["max_score"]) > float(finished["raw_score"])
     assert finished["q_nonlinear"] == "0"  # unanswered, so nbgrader gives it 0
     buggy = rows[(BUGGY, "02_forward")]
-    assert float(buggy["softmax"]) < 4 and float(buggy["sigmoid"]) == 3
+    units = rubric.unit_points("02_forward")  # no hard-coded points: curricula change
+    assert float(buggy["softmax"]) < units["softmax"]
+    assert float(buggy["sigmoid"]) == units["sigmoid"]
     assert float(rows[(MISSING, "02_forward")]["score"]) == 0
     assert rows[(MISSING, "03_learning")]["timestamp"] == ""  # no submission at all
 
@@ -204,7 +207,8 @@ def test_feedback_has_the_hints_and_nothing_hidden(course: Path, tmp_path: Path)
     page = page_file.read_text(encoding="utf-8")
     # the buggy student's mistake gets its hint, word for word
     assert f"Hint: {HINTS['softmax_overflow']}" in html.unescape(page)
-    assert "softmax: " in page and "sigmoid: 3 / 3 points" in page
+    sigmoid = rubric.unit_points("02_forward")["sigmoid"]
+    assert "softmax: " in page and f"sigmoid: {sigmoid:g} / {sigmoid:g} points" in page
     hidden = (Path(curriculum.__file__).parent / "hidden" / "test_02_forward.py").read_text()
     for line in hidden.splitlines():
         line = line.strip()
