@@ -32,17 +32,24 @@ from autograder.notebook import loader
 
 SCRIPTS = sysconfig.get_path("scripts")
 ROOT = Path(__file__).resolve().parents[1]
-# PYTHONPATH: the commands (and nbgrader's export plugin) import this checkout's kit from
-# any working folder, whichever checkout the environment has installed.
-ENV = {**os.environ, "PATH": f"{SCRIPTS}{os.pathsep}{os.environ.get('PATH', '')}",
-       "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+
+
+def env() -> dict[str, str]:
+    """The commands' environment, built at each call (so conftest's private HOME applies).
+    PYTHONPATH: the commands (and nbgrader's export plugin) import this checkout's kit from
+    any working folder, whichever checkout the environment has installed."""
+    return {**os.environ, "PATH": f"{SCRIPTS}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
+                                                        os.environ.get("PYTHONPATH")]))}
+
+
 CLI = [sys.executable, "-m", "autograder"]
 TEMP_SUFFIX = ".scratchgrad-tmp"  # autograder.report.files.TEMP_SUFFIX
 
 
 def run(*args: object, cwd: Path | None = None, timeout: float = 600
         ) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *map(str, args)], cwd=cwd, env=ENV, capture_output=True,
+    return subprocess.run([*CLI, *map(str, args)], cwd=cwd, env=env(), capture_output=True,
                           text=True, timeout=timeout, check=False)
 
 
@@ -65,11 +72,11 @@ def one_line(stderr: str) -> str:
 
 # --- 1. `grade --course` records every student nbgrader can read ---------------------------
 
-@pytest.mark.skipif(shutil.which("nbgrader", path=ENV["PATH"]) is None,
+@pytest.mark.skipif(shutil.which("nbgrader", path=env()["PATH"]) is None,
                     reason="nbgrader's command line is not installed")
 def test_course_records_every_student_nbgrader_can_read(tmp_path: Path):
     def sh(*cmd: str, cwd: Path) -> None:
-        done = subprocess.run(cmd, cwd=cwd, env=ENV, capture_output=True, text=True,
+        done = subprocess.run(cmd, cwd=cwd, env=env(), capture_output=True, text=True,
                               timeout=300, check=False)
         assert done.returncode == 0, f"{cmd}: {done.stdout}{done.stderr}"
 
@@ -153,7 +160,7 @@ def test_two_runs_into_one_out_keep_both(two_students: Path, tmp_path: Path):
     out = tmp_path / "out"
     runs = [subprocess.Popen([*CLI, "grade", str(two_students), "--out", str(out),
                               "--assignment", aid, "--quiet", "--jobs", "1"],
-                             env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             for aid in ("01_perceptron", "02_forward")]
     for proc in runs:
         _, err = proc.communicate(timeout=600)
@@ -213,7 +220,7 @@ needs_mounts = pytest.mark.skipif(not _bwrap_mounts(),
 
 
 def _in_bwrap(mounts: list[str], *command: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["bwrap", "--dev-bind", "/", "/", *mounts, *command], env=ENV,
+    return subprocess.run(["bwrap", "--dev-bind", "/", "/", *mounts, *command], env=env(),
                           capture_output=True, text=True, timeout=600, check=False)
 
 
@@ -302,7 +309,7 @@ def test_a_killed_run_reruns_to_the_same_bytes(slow_class: Path, tmp_path: Path)
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     args = ["grade", slow_class, "--format", "gradescope", "--jobs", "2", "--quiet"]
     assert run(*args, "--out", clean).returncode == 0
-    proc = subprocess.Popen([*CLI, *map(str, args), "--out", str(killed)], env=ENV,
+    proc = subprocess.Popen([*CLI, *map(str, args), "--out", str(killed)], env=env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     written = _wait_for_reports(killed, proc, 6)
     proc.kill()
@@ -359,7 +366,7 @@ def test_no_grading_process_outlives_the_cli(slow_class: Path, tmp_path: Path, s
     out = tmp_path / "out"
     # stdout is a pipe, as in `scratchgrad grade ... | cat`
     proc = subprocess.Popen([*CLI, "grade", str(slow_class), "--out", str(out), "--jobs", "2"],
-                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             start_new_session=True)
     _wait_for_reports(out, proc, 2)
     children = _descendants(proc.pid)
