@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import contextvars
+import hashlib
 import importlib
 import json
 import linecache
@@ -211,8 +212,22 @@ def load_cells(cells: list[Cell], *, name: str = "notebook", base_dir: Path | No
     loaded = LoadedNotebook(name=name, namespace=namespace)
     with _notebook_dir(base_dir):
         for cell in cells:
-            _load_cell(cell, loaded, filename=f"<{name} {cell.name}>")
+            _load_cell(cell, loaded, filename=_filename(name, cell))
     return loaded
+
+
+def _filename(name: str, cell: Cell) -> str:
+    """The pseudo file name a cell's code is compiled under (linecache holds its source for
+    error messages). Another notebook of the same name loaded in this process (self-check
+    runs several copies of the release) must not take its place: a different source gets a
+    name of its own."""
+    plain = f"<{name} {cell.name}>"
+    known = linecache.cache.get(plain)
+    source = strip_magics(cell.source) or ""
+    if known is None or known[2] == source.splitlines(True):
+        return plain
+    digest = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"<{name} ({digest}) {cell.name}>"
 
 
 @contextlib.contextmanager
