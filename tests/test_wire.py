@@ -101,6 +101,20 @@ def test_an_in_place_update_is_not_a_replacement(pair):
     assert params["W"].tolist() == [1.0, 1.0]
 
 
+def test_what_the_worker_held_is_forgotten_when_the_array_is_sent_again(pair):
+    grader, ns = pair
+
+    def zero(x):
+        x[...] = 0
+
+    ns["zero"], ns["keep"] = zero, lambda x: None
+    x = np.ones(2)
+    call(grader, "zero", x)
+    assert grader.links.current(x).tolist() == [0.0, 0.0]
+    call(grader, "keep", x)  # the worker's copy holds the grader's contents again
+    assert grader.links.current(x).tolist() == [1.0, 1.0]
+
+
 def test_callbacks_see_the_callers_array_through_current(pair):
     grader, ns = pair
 

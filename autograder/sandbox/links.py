@@ -53,6 +53,7 @@ class Links:
             lid = new_lid()
             self._arrays[lid] = a
             self._remember(self._array_lids, a, lid)
+        self._latest.pop(lid, None)  # their copy is about to hold our contents again
         return ["mine", lid]
 
     # -- receiving ----------------------------------------------------------------------
@@ -98,6 +99,10 @@ class Links:
         if lid is None:
             lid = self._array_lids.get(id(a))
         return ("ours", lid) if lid is not None else None
+
+    def forget_post(self, argument: Any) -> None:
+        """`argument` is sent again: what the other side held of it is replaced."""
+        self._posts.pop(id(argument), None)
 
     def record_post(self, argument: Any, after: Any) -> None:
         """A call's argument as the other side holds it afterwards (the grader's view)."""

@@ -84,6 +84,9 @@ class Peer:
     def call(self, target: dict, args: tuple, kwargs: dict, holder: RemoteObject | None = None
              ) -> Any:
         values: dict[str, Any] = {"args": list(args), "kwargs": dict(kwargs)}
+        if not self.policy.applies_post_state:
+            for argument in (*args, *kwargs.values()):
+                self.links.forget_post(argument)
         if holder is not None:
             # Only what changed since the last sync travels: a training loop calls
             # gradient and loss once per step, but changes the weights only in between.
