@@ -212,9 +212,8 @@ def assert_only(result, losing: tuple[str, ...]) -> None:
                                 [c.message for c in result.checks if c.status != "passed"])
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = tmp_path_factory.mktemp("integrity")
+def write_attackers(root: Path) -> None:
+    """Every attacker on scores above, each in a folder of its own."""
     for unit, code in WRITES_INTO_ITS_INPUT.items():
         write_student(root, f"writes-{unit}", curriculum.assignment_of(unit).id,
                       [replaced(unit, code)])
@@ -223,6 +222,12 @@ def graded(tmp_path_factory):
     write_student(root, "swl-via-network", "04_backprop", [SOFTMAX_WITH_LOSS_VIA_A_NETWORK])
     write_student(root, "gradient-numerically", "04_backprop", [GRADIENT_BY_NUMERICAL_GRADIENT])
     write_student(root, "made-up-history", "05_training", [MADE_UP_HISTORY])
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("integrity")
+    write_attackers(root)
     return grade(root)
 
 
@@ -361,8 +366,13 @@ print(json.dumps({"idle": idle, "peak": rss("VmHWM"),
 
 
 def test_memory_attacks_cost_their_check_and_not_the_grader(tmp_path):
+    """The grading process's peak stays within 1 GiB of its idle size while it grades every
+    attacker of this module: the memory attacks and all the attacks on scores."""
     for (aid, unit), mistake in MEMORY_ATTACKS.items():
         write_student(tmp_path, f"hog-{unit}", aid, [mistake])
+    write_attackers(tmp_path)
+    for how in POISONS:
+        write_student(tmp_path, f"poison-{how}", "05_training", [poisoning_train(how)])
     tests = Path(__file__).parent
     out = subprocess.run([sys.executable, "-c", _MEASURE, str(tmp_path)], capture_output=True,
                          text=True, timeout=600, cwd=tests, check=False,
