@@ -98,16 +98,30 @@ class Watched:
     warning: str | None
     starts: int  # zygotes started: 1 unless one died (or was killed) and was replaced
     zygote_alive: bool  # after the last check, before the sandbox was closed
+    grader_growth: int = 0  # the grading process's peak RSS above its size at its first student
+
+
+_FIRST_RSS: list[int] = []  # per grading process: its resident size before its first student
+
+
+def _rss(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def _grade_watched(root: Path, student: str, options: Options) -> Watched:
     """In a grading process: one student in a sandbox of its own, as the engine does it,
     but keeping hold of the sandbox to see whether its zygote survived."""
+    if not _FIRST_RSS:
+        _FIRST_RSS.append(_rss("VmRSS"))
     [folder] = [f for f in discover(root, [A.id]) if f.student_id == student]
     with Sandbox(options.limits, options.isolation) as sandbox:
         [result] = grade_submissions(sandbox, folder.submissions, options.budget_seconds,
                                      options.check_seconds)
-        return Watched(result, sandbox.mode, sandbox.warning, sandbox.starts, sandbox.running)
+        return Watched(result, sandbox.mode, sandbox.warning, sandbox.starts, sandbox.running,
+                       _rss("VmHWM") - _FIRST_RSS[0])
 
 
 def grade_watched(root: Path, options: dict[str, Options], after: dict[str, str] | None = None,

@@ -259,6 +259,14 @@ def graded(tmp_path_factory, listener):
 ATTACKS = list(attacks(0, Path("/nonexistent")))
 
 
+def test_the_grading_process_stays_within_its_memory_bound(graded):
+    """Whatever the worker does, the grader's own memory stays bounded (1 GiB above the
+    size of the grading process before its first student)."""
+    _, watched = graded
+    growth = {name: w.grader_growth for name, w in watched.items()}
+    assert len(growth) == len(watched) and max(growth.values()) < 2**30, growth
+
+
 @pytest.mark.parametrize("student", ATTACKS)
 def test_each_attack_is_refused_with_its_own_error(graded, student):
     table, results = graded
