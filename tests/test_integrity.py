@@ -19,7 +19,7 @@ from grading import grade, write_student
 
 from autograder import curriculum
 from autograder.collect.submissions import discover
-from autograder.demo import Mistake, catalogue
+from autograder.demo import Mistake, catalogue, write_notebook
 from autograder.grade import rubric
 from autograder.grade.engine import Options, grade_class
 
@@ -367,12 +367,19 @@ print(json.dumps({"idle": idle, "peak": rss("VmHWM"),
 
 def test_memory_attacks_cost_their_check_and_not_the_grader(tmp_path):
     """The grading process's peak stays within 1 GiB of its idle size while it grades every
-    attacker of this module: the memory attacks and all the attacks on scores."""
+    attacker of this module (the memory attacks and all the attacks on scores) and those of
+    test_hostile (test_sandbox_promises measures its own)."""
     for (aid, unit), mistake in MEMORY_ATTACKS.items():
         write_student(tmp_path, f"hog-{unit}", aid, [mistake])
     write_attackers(tmp_path)
     for how in POISONS:
         write_student(tmp_path, f"poison-{how}", "05_training", [poisoning_train(how)])
+    from sandboxing import hostile_notebook, notebook_path  # the hostile module's attackers
+    from test_hostile import HOSTILE
+
+    for name, hostile in HOSTILE.items():
+        write_notebook(hostile_notebook(hostile.code, hostile.extra_cell),
+                       notebook_path(tmp_path, f"hostile-{name}"))
     tests = Path(__file__).parent
     out = subprocess.run([sys.executable, "-c", _MEASURE, str(tmp_path)], capture_output=True,
                          text=True, timeout=600, cwd=tests, check=False,
