@@ -256,8 +256,8 @@ BREAKS: tuple[Break, ...] = (
     Break("shared_attributes_unvalidated",
           "validation of shared attributes (apply_declared accepts any shape, dtype, nan)",
           (Patch("autograder/sandbox/sync.py",
-                 "def _validated(current: Any, new: Any, what: str, links: Links) -> Any:\n",
-                 "def _validated(current: Any, new: Any, what: str, links: Links) -> Any:\n"
+                 "def _validated(current: Any, new: Any, what: str) -> Any:\n",
+                 "def _validated(current: Any, new: Any, what: str) -> Any:\n"
                  "    return new\n"),),
           (WIRE,)),
     Break("message_cap_removed", "the grader's cap on one received message (64 MiB)",

@@ -227,21 +227,20 @@ class Peer:
         return reply
 
     def _handle_getattr(self, meta: dict, values: dict) -> dict:
-        if not self.policy.serves_attributes:
-            raise LookupError("attributes of the grader's objects are not available")
-        name = meta.get("name")
-        if not isinstance(name, str):
-            raise ProtocolError("bad attribute name")
-        return {"value": getattr(self.values.export(meta.get("obj")), name)}
+        return {"value": getattr(*self._attribute(meta))}
 
     def _handle_setattr(self, meta: dict, values: dict) -> dict:
+        setattr(*self._attribute(meta), values.get("value"))
+        return {}
+
+    def _attribute(self, meta: dict) -> tuple[Any, str]:
+        """The exported object and attribute name a getattr or setattr request names."""
         if not self.policy.serves_attributes:
             raise LookupError("attributes of the grader's objects are not available")
         name = meta.get("name")
         if not isinstance(name, str):
             raise ProtocolError("bad attribute name")
-        setattr(self.values.export(meta.get("obj")), name, values.get("value"))
-        return {}
+        return self.values.export(meta.get("obj")), name
 
 
 def _arg_index(index: Any, args: tuple) -> int | None:

@@ -131,32 +131,26 @@ def apply_declared(obj: Any, name: str, new: Any, links: Links, label: str) -> N
         if not isinstance(new, dict) or set(new) != set(current):
             raise Rejected(f"{what} must keep its keys {sorted(map(str, current))}, got "
                            f"{_kind(new)}")
-        updates = {k: _validated(current[k], new[k], f"{what}[{k!r}]", links) for k in current}
+        updates = {k: _validated(current[k], new[k], f"{what}[{k!r}]") for k in current}
         for key, value in updates.items():
-            _put(current, key, value, links)
+            current[key] = _merged(current[key], value, links)
         return
-    value = _validated(current, new, what, links)
-    if isinstance(current, np.ndarray) and value is current:
-        return
-    if isinstance(current, np.ndarray) and links.identity(value) == links.identity(current):
+    setattr(obj, name, _merged(current, _validated(current, new, what), links))
+
+
+def _merged(current: Any, value: Any, links: Links) -> Any:
+    """What to store for a validated `value`: where the worker changed this very array in
+    place, the grader's array, updated in place; otherwise `value` itself."""
+    identity = links.identity(value)
+    if (isinstance(current, np.ndarray) and value is not current and identity is not None
+            and identity == links.identity(current)):
         current[...] = value
-        links.adopt(current, links.identity(value))
-        return
-    setattr(obj, name, value)
+        links.adopt(current, identity)
+        return current
+    return value
 
 
-def _put(container: dict, key: Any, value: Any, links: Links) -> None:
-    current = container[key]
-    if (isinstance(current, np.ndarray) and value is not current
-            and links.identity(value) is not None
-            and links.identity(value) == links.identity(current)):
-        current[...] = value  # the worker changed this very array in place
-        links.adopt(current, links.identity(value))
-    else:
-        container[key] = value
-
-
-def _validated(current: Any, new: Any, what: str, links: Links) -> Any:
+def _validated(current: Any, new: Any, what: str) -> Any:
     if isinstance(current, np.ndarray):
         if not (isinstance(new, np.ndarray) and type(new) is np.ndarray
                 and new.shape == current.shape and new.dtype == current.dtype):
