@@ -10,6 +10,9 @@
   real ~/.jupyter, ~/.ipython or ~/.config is read (JUPYTER_PATH and JUPYTER_CONFIG_PATH,
   extra search paths, are left as they are). Everything is restored at the end of the
   session. Environments built at import time (before this fixture runs) do not see it.
+- `catalogue_graded` (session): the mistake catalogue graded once as one class, shared by
+  test_catalogue (what each mistake fails) and test_integrity (the same students graded
+  another way give the same checks).
 - `restore_global_rngs` (function, autouse): the state of `random` and `np.random` before
   each test is put back after it, so a test that seeds them does not decide what the next
   one draws.
@@ -24,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from grading import grade_catalogue_class
 
 # variable -> folder inside the private home
 _PRIVATE_DIRS = {
@@ -52,6 +56,12 @@ def private_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             mp.setenv(var, str(path))
         mp.setattr(tempfile, "tempdir", str(home / _PRIVATE_DIRS["TMPDIR"]))
         yield home
+
+
+@pytest.fixture(scope="session")
+def catalogue_graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """(student, assignment) -> AssignmentResult of the catalogue class (grading.py)."""
+    return grade_catalogue_class(tmp_path_factory.mktemp("catalogue"))
 
 
 @pytest.fixture(autouse=True)

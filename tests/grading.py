@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from autograder import curriculum
 from autograder.collect.submissions import discover
-from autograder.demo import Mistake, student_notebook, write_notebook
+from autograder.demo import Mistake, catalogue, student_notebook, write_notebook
 from autograder.grade.engine import Options, grade_class
 from autograder.grade.results import AssignmentResult
 
@@ -23,4 +24,35 @@ def grade(root: Path, assignment_ids: list[str] | None = None, jobs: int = 2,
           **options) -> dict[tuple[str, str], AssignmentResult]:
     results = grade_class(discover(root, assignment_ids), Options(jobs=jobs, **options),
                           progress=False)
+    return {(r.student_id, r.assignment): r for r in results}
+
+
+def catalogue_seats() -> dict[str, tuple[str, str]]:
+    """Where each catalogue mistake is graded: (student, assignment). The k-th mistake of
+    every assignment goes to student m<k>, so one sandbox and one pytest session grade up to
+    six notebooks, each with one mistake and each in workers of its own (seeds depend on the
+    check only, not on the student)."""
+    taken: dict[str, int] = {}
+    out = {}
+    for m in catalogue():
+        k = taken.get(m.assignment, 0)
+        taken[m.assignment] = k + 1
+        out[m.name] = (f"m{k:02d}", m.assignment)
+    return out
+
+
+def write_catalogue_class(root: Path) -> None:
+    """The whole mistake catalogue as one class, seated by catalogue_seats()."""
+    seats = catalogue_seats()
+    for m in catalogue():
+        write_student(root, *seats[m.name], [m])
+
+
+def grade_catalogue_class(root: Path) -> dict[tuple[str, str], AssignmentResult]:
+    """The catalogue class graded in a shuffled order with 2 jobs (test_integrity grades it
+    again in another order, with one job and other classmates, and compares)."""
+    write_catalogue_class(root)
+    folders = list(discover(root))
+    random.Random(7).shuffle(folders)
+    results = grade_class(folders, Options(jobs=2), progress=False)
     return {(r.student_id, r.assignment): r for r in results}

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
+import warmcli
 from grading import write_student
 
 from autograder import curriculum, paths
@@ -49,8 +50,7 @@ TEMP_SUFFIX = ".scratchgrad-tmp"  # autograder.report.files.TEMP_SUFFIX
 
 def run(*args: object, cwd: Path | None = None, timeout: float = 600
         ) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *map(str, args)], cwd=cwd, env=env(), capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return warmcli.run([*CLI, *map(str, args)], cwd=cwd, env=env(), timeout=timeout)
 
 
 def rows(out: Path) -> dict[tuple[str, str], dict[str, str]]:
@@ -76,8 +76,7 @@ def one_line(stderr: str) -> str:
                     reason="nbgrader's command line is not installed")
 def test_course_records_every_student_nbgrader_can_read(tmp_path: Path):
     def sh(*cmd: str, cwd: Path) -> None:
-        done = subprocess.run(cmd, cwd=cwd, env=env(), capture_output=True, text=True,
-                              timeout=300, check=False)
+        done = warmcli.run(list(cmd), cwd=cwd, env=env(), timeout=300)
         assert done.returncode == 0, f"{cmd}: {done.stdout}{done.stderr}"
 
     course = tmp_path / "dlfs"

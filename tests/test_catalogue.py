@@ -19,7 +19,7 @@ import json
 import re
 
 import pytest
-from grading import grade, write_student
+from grading import catalogue_seats
 
 from autograder import curriculum, paths
 from autograder.demo import CATALOGUE, catalogue
@@ -65,31 +65,13 @@ def test_the_catalogue_is_large_and_well_formed():
         assert not foreign, f"{m.name}: FAILS names checks of units other than {m.unit}: {foreign}"
 
 
-def seats() -> dict[str, tuple[str, str]]:
-    """Where each mistake is graded: (student, assignment). The k-th mistake of every
-    assignment goes to student k, so one sandbox and one pytest session grade up to six
-    notebooks, each with one mistake and each in workers of its own (seeds depend on the
-    check only, not on the student)."""
-    taken: dict[str, int] = {}
-    out = {}
-    for m in MISTAKES:
-        k = taken.get(m.assignment, 0)
-        taken[m.assignment] = k + 1
-        out[m.name] = (f"student{k:02d}", m.assignment)
-    return out
-
-
-SEATS = seats()
+SEATS = catalogue_seats()
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """The whole catalogue as one class, graded in one call with 2 jobs; by mistake name."""
-    root = tmp_path_factory.mktemp("catalogue")
-    for m in MISTAKES:
-        write_student(root, *SEATS[m.name], [m])
-    results = grade(root, jobs=2)
-    return {m.name: results[SEATS[m.name]] for m in MISTAKES}
+def graded(catalogue_graded):
+    """The catalogue class (conftest.py), by mistake name."""
+    return {m.name: catalogue_graded[SEATS[m.name]] for m in MISTAKES}
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=[m.name for m in MISTAKES])

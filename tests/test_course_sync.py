@@ -31,6 +31,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import warmcli
 
 from autograder import curriculum, paths
 from autograder.demo import catalogue, student_notebook, write_notebook
@@ -54,8 +55,7 @@ def env(kit: Path | None = None) -> dict[str, str]:
 
 
 def call(*cmd: str, cwd: Path, kit: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, cwd=cwd, env=env(kit), capture_output=True, text=True,
-                          timeout=300, check=False)
+    return warmcli.run(list(cmd), cwd=cwd, env=env(kit), timeout=300)
 
 
 def run(*cmd: str, cwd: Path, kit: Path | None = None) -> str:

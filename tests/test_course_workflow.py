@@ -18,7 +18,6 @@ import html
 import json
 import os
 import shutil
-import subprocess
 import sys
 import sysconfig
 import zipfile
@@ -26,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import warmcli
 
 from autograder import curriculum, paths
 from autograder.demo import catalogue, student_notebook
@@ -47,8 +47,7 @@ def run(*cmd: str, cwd: Path, home: Path | None = None) -> str:
     env = {**os.environ, "PATH": PATH}
     if home is not None:
         env.update(HOME=str(home), JUPYTER_DATA_DIR=str(home / ".local/share/jupyter"))
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
-                          check=False)
+    proc = warmcli.run(list(cmd), cwd=cwd, env=env, timeout=300)
     assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout + proc.stderr
 

@@ -2,11 +2,11 @@
 
 import csv
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import warmcli
 from grading import write_student
 
 from autograder import curriculum
@@ -16,8 +16,8 @@ IDS = [a.id for a in curriculum.ASSIGNMENTS]
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=600, check=False)
+    return warmcli.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=cwd,
+                       timeout=600)
 
 
 @pytest.fixture(scope="module")

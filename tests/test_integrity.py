@@ -8,18 +8,17 @@ the real sandbox (bubblewrap where it works), through the same engine as `scratc
 
 import json
 import os
-import random
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from grading import grade, write_student
+from grading import grade, write_catalogue_class, write_student
 
 from autograder import curriculum
 from autograder.collect.submissions import discover
-from autograder.demo import Mistake, catalogue, write_notebook
+from autograder.demo import Mistake, write_notebook
 from autograder.grade import rubric
 from autograder.grade.engine import Options, grade_class
 
@@ -274,28 +273,23 @@ def test_a_student_cannot_change_another_students_score(tmp_path, how):
     assert honest.score == honest.max_score, [c.message for c in honest.checks]
 
 
-def test_scores_do_not_depend_on_order_jobs_or_classmates(tmp_path):
-    """The mistake catalogue's class with poisoners among it, graded in reverse order by
-    one process and shuffled by two: every check identical."""
-    by_assignment: dict[str, list[Mistake]] = {}
-    for m in catalogue():
-        by_assignment.setdefault(m.assignment, []).append(m)
-    for aid, mistakes in by_assignment.items():  # the k-th mistake of each notebook: student k
-        for k, m in enumerate(mistakes):
-            write_student(tmp_path, f"m{k:02d}", aid, [m])
+def test_scores_do_not_depend_on_order_jobs_or_classmates(tmp_path, catalogue_graded):
+    """The mistake catalogue's class (graded shuffled by two processes, alone: conftest.py),
+    graded again in reverse order by one process with poisoners and a finished student
+    among it: every check of every student identical."""
+    write_catalogue_class(tmp_path)
     for how in POISONS:
         write_student(tmp_path, f"p-{how}", "05_training", [poisoning_train(how)])
     for a in curriculum.ASSIGNMENTS:
         write_student(tmp_path, "z-full", a.id)
-    folders = discover(tmp_path)
-    shuffled = list(folders)
-    random.Random(7).shuffle(shuffled)
-    runs = [grade_class(folders[::-1], Options(jobs=1), progress=False),
-            grade_class(shuffled, Options(jobs=2), progress=False)]
+    again = grade_class(discover(tmp_path)[::-1], Options(jobs=1), progress=False)
     views = [{(r.student_id, r.assignment): [(c.id, c.score, c.status, c.message)
-                                             for c in r.checks] for r in run} for run in runs]
-    assert views[0] == views[1]
-    full = {k: v for k, v in views[0].items() if k[0] == "z-full"}
+                                             for c in r.checks] for r in run}
+             for run in (catalogue_graded.values(), again)]
+    assert {k: v for k, v in views[1].items() if k in views[0]} == views[0]
+    classmates = {s for s, _ in views[1]} - {s for s, _ in views[0]}
+    assert classmates == {"z-full", *(f"p-{how}" for how in POISONS)}, classmates
+    full = {k: v for k, v in views[1].items() if k[0] == "z-full"}
     assert all(all(s == "passed" for _, _, s, _ in checks) for checks in full.values()), full
 
 

@@ -12,13 +12,13 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 import sysconfig
 import zipfile
 from pathlib import Path
 
 import pytest
+import warmcli
 
 from autograder.course.lms import FORMATS, MESSAGES, Skip, Take, plan, printable, read_path
 
@@ -207,8 +207,7 @@ def private_env(tmp: Path) -> dict[str, str]:
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> str:
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
-                          check=False)
+    proc = warmcli.run(cmd, cwd=cwd, env=env, timeout=300)
     assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout + proc.stderr
 
