@@ -1,10 +1,13 @@
 """`pytest assignments` on the release fails every public test; on the solutions it passes."""
 
+import contextlib
+import io
 import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
 
+from autograder.selfcheck import check
 from kit import SOLUTIONS, copy_release, run_pytest
 
 
@@ -63,3 +66,18 @@ def test_one_assignment_runs_alone(tmp_path):
     done = run_pytest([str(folder / "02_forward"), "-q"], cwd=tmp_path)
     assert done.returncode == 0, done.stdout
     assert "12 passed" in done.stdout
+
+
+def test_check_ignores_the_pytest_settings_of_the_project_around_it(tmp_path):
+    """A release inside a project whose pytest settings would break a quiet in-process run
+    (an option of the terminal plugin check() turns off, warnings as errors, an unknown
+    plugin required): check() says the same as anywhere else."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\naddopts = "-rs -x --strict-markers"\n'
+        'filterwarnings = ["error"]\nrequired_plugins = ["no-such-plugin"]\n', encoding="utf-8")
+    folder = copy_release(tmp_path / "assignments") / "02_forward"
+    shutil.copytree(SOLUTIONS / "02_forward", folder, dirs_exist_ok=True)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        check("softmax", folder)
+    assert out.getvalue().rstrip().endswith("public checks passed"), out.getvalue()
