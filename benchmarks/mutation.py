@@ -14,7 +14,7 @@ What it does
     a commit with --rev: no .venv, no .git); for each break it copies the snapshot to a
     temporary folder, applies the patch, and runs
 
-        python -m pytest <tests> -x -q -p no:randomly -p no:cacheprovider -rfE
+        python -m pytest <tests> -x -q -n 0 -p no:randomly -p no:cacheprovider -rfE
 
     in the copy. The break is caught when pytest fails. A break whose old text is no longer
     in the code (or is there more often than declared) stops the whole run before anything
@@ -82,7 +82,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PYTEST_ARGS = ("-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-rfE")
+PYTEST_ARGS = ("-x", "-q", "-n", "0", "-p", "no:randomly", "-p", "no:cacheprovider", "-rfE")
 DEFAULT_TIMEOUT = 2400.0
 
 # Test files the breaks name, by what they guard.

@@ -13,6 +13,9 @@
 - `catalogue_graded` (session): the mistake catalogue graded once as one class, shared by
   test_catalogue (what each mistake fails) and test_integrity (the same students graded
   another way give the same checks).
+- Under pytest-xdist (`-n`, on by default: pyproject.toml), tests run in groups of one module
+  (`--dist loadgroup`), so a module's fixtures are built once; modules that share a session
+  fixture are one group (SHARED_GROUPS).
 - `restore_global_rngs` (function, autouse): the state of `random` and `np.random` before
   each test is put back after it, so a test that seeds them does not decide what the next
   one draws.
@@ -43,6 +46,16 @@ _PRIVATE_DIRS = {
     "IPYTHONDIR": ".ipython",
     "TMPDIR": "tmp",
 }
+
+
+# Modules that share an expensive session fixture run in one xdist worker, which builds it once.
+SHARED_GROUPS = {"test_catalogue": "catalogue_graded", "test_integrity": "catalogue_graded"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.stem
+        item.add_marker(pytest.mark.xdist_group(SHARED_GROUPS.get(module, module)))
 
 
 @pytest.fixture(scope="session", autouse=True)

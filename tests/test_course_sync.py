@@ -385,8 +385,8 @@ def student_run(*cmd: str, home: Path, exchange: Path) -> str:
     """A student's nbgrader command, from their own home (their own submission cache)."""
     home.mkdir(parents=True, exist_ok=True)
     e = {**env(), "HOME": str(home), "JUPYTER_DATA_DIR": str(home / ".local/share/jupyter")}
-    proc = subprocess.run([*cmd, "--course", "dlfs", f"--Exchange.root={exchange}"], cwd=home,
-                          env=e, capture_output=True, text=True, timeout=300, check=False)
+    proc = warmcli.run([*cmd, "--course", "dlfs", f"--Exchange.root={exchange}"], cwd=home,
+                       env=e, timeout=300)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout + proc.stderr
 
