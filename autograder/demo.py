@@ -24,6 +24,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from . import curriculum, paths
+from .release.points import stamp_points
 
 CATALOGUE = paths.ROOT / "tests" / "catalogue"
 DEMO_CLASS = paths.ROOT / "examples" / "demo_class.toml"
@@ -98,7 +99,8 @@ def student_notebook(assignment_id: str, mistakes: list[Mistake] = (),
     without nbgrader's markers and with the given mistakes put in."""
     a = curriculum.get(assignment_id)
     folder = paths.assignments_dir() if unfinished else paths.solutions_dir()
-    nb = json.loads((folder / a.id / a.notebook).read_text(encoding="utf-8"))
+    # a student's copy carries the release's test-cell points (stamped from the curriculum)
+    nb = stamp_points(json.loads((folder / a.id / a.notebook).read_text(encoding="utf-8")), a.id)
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell["cell_type"] == "code":

@@ -40,7 +40,7 @@ def declared_fails(name: str) -> object:
 
 
 def rubric_units() -> dict[str, str]:
-    """Every check id of the rubric (read from rubric.toml now) and the unit it grades."""
+    """Every check id of the rubric (read from curriculum.toml now) and the unit it grades."""
     return {c.id: c.unit for a in curriculum.ASSIGNMENTS for c in rubric.checks(a.id)}
 
 

@@ -22,12 +22,9 @@ from ..notebook.loader import LoadedNotebook, load_notebook
 from ..sandbox.rpc import Exposed
 
 # Attributes of a reference object that the worker's proxy mirrors, so that student code
-# can use them as the book does (Affine shares its W and b with the network's params).
-SHARED = {
-    "Affine": ("W", "b", "dW", "db"),
-    "SoftmaxWithLoss": ("loss",),
-    "TwoLayerNet": ("params",),
-}
+# can use them as the book does (Affine shares its W and b with the network's params):
+# declared in the curriculum table.
+SHARED = curriculum.SHARED
 
 
 @functools.cache
