@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder import curriculum, paths
-from autograder.demo import CATALOGUE
+from autograder.demo import ANSWER_PREFIX, CATALOGUE
 from autograder.grade.runner import HIDDEN
 from autograder.selfcheck.hints import HINTS
 
@@ -56,6 +56,8 @@ def defined(path: Path) -> set[str]:
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             names.add(node.name)
+        if isinstance(node, ast.Assign):  # a concept check's answer
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
         if isinstance(node, ast.ClassDef):
             names |= {f"{node.name}.{m.name}" for m in node.body
                       if isinstance(m, ast.FunctionDef)}
@@ -91,7 +93,9 @@ def missing_pieces(a: curriculum.Assignment, unit: str) -> list[str]:
     mine = [m for m in MISTAKES if m.get("UNIT") == unit]
     if not mine:
         missing.append(f"a catalogue mistake with UNIT = {unit!r} in tests/catalogue/")
-    elif not any(m.get("HINT") in HINTS for m in mine):
+    elif not unit.startswith(ANSWER_PREFIX) and not any(m.get("HINT") in HINTS for m in mine):
+        # (a concept check explains its right answer in its hidden check, not in a hint:
+        # hints.py ships with the students' kit)
         missing.append(f"a hint in autograder/selfcheck/hints.py named by the HINT of one of "
                        f"its catalogue mistakes ({', '.join(m['name'] for m in mine)})")
     if unit not in defined(BOOK / f"{a.id}.py"):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.selfcheck import expect
+from autograder.selfcheck.answers import expect_answered
 from autograder.selfcheck.hints import HINTS
 
 W = np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]])
@@ -342,3 +343,21 @@ def test_gradient_check_values(student):
     expect.number_close(got["W"], 0.5, what="gradient_check(...)['W'] (every entry off by 0.5)",
                         diagnose=[(HINTS["gradient_check_abs"], 0.0)])
     expect.number_close(got["b"], 0.0, what="gradient_check(...)['b'] (equal gradients)")
+
+
+# --- concept checks: only the form of an answer (the grader checks its value) ----------
+
+
+@pytest.mark.unit("answer_sigmoid_derivative_at_0")
+def test_answer_sigmoid_derivative_at_0_is_answered(student):
+    expect_answered(student, "answer_sigmoid_derivative_at_0", form="number", example="0.5")
+
+
+@pytest.mark.unit("answer_dW_shape")
+def test_answer_dW_shape_is_answered(student):
+    expect_answered(student, "answer_dW_shape", form="tuple", example="(3, 4)")
+
+
+@pytest.mark.unit("answer_parameter_count")
+def test_answer_parameter_count_is_answered(student):
+    expect_answered(student, "answer_parameter_count", form="number", example="12")

@@ -127,6 +127,12 @@ class GradingPlugin:
         return reference_namespace(assignment_of(request.node))
 
     @pytest.fixture
+    def answers(self, request: pytest.FixtureRequest) -> list[str]:
+        """The submission's code cells as text: concept checks read answers from them
+        (autograder/grade/answers.py), without running anything."""
+        return [c.source for c in self.runs[assignment_of(request.node)].submission.cells or []]
+
+    @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
         return np.random.default_rng(seed_for(assignment_of(request.node),
                                               check_id(request.node)))

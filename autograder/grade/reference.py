@@ -82,8 +82,10 @@ def contract(assignment_id: str, unit: str) -> frozenset[str]:
                 seen.add(name)
                 codes.append(methods[name].__code__)
                 todo += [n for n in _names(methods[name].__code__) if n in methods]
-    else:
+    elif isinstance(obj, types.FunctionType):
         codes = [obj.__code__]
+    else:  # a value (a concept check's answer) uses nothing
+        return frozenset()
     graded = set(a.names) | {n for names in a.imports.values() for n in names}
     used: set[str] = set()
     while codes:

@@ -7,6 +7,7 @@ TwoLayerNet with the reference layers (unit isolation), so they grade its wiring
 import numpy as np
 import pytest
 
+from autograder.grade.answers import grade_answer
 from autograder.grade.checks import (
     call_with_hint,
     expect_gradient,
@@ -840,3 +841,24 @@ def test_gradient_check_correct_network(student, reference, rng):
                     f"gradient_check(...)[{key!r}] for a correct network: expected a mean "
                     f"absolute difference between 0 and 1e-7 (here {want[key]:.3g}), got "
                     f"{expect.show(value)}", _gradient_check_hint(value, key, signed))
+
+
+# --- concept checks (確認テスト): the right answers and why, shown in the feedback only ----
+
+
+@pytest.mark.unit("answer_sigmoid_derivative_at_0")
+def test_answer_sigmoid_derivative_at_0_is_right(answers):
+    grade_answer(answers, "answer_sigmoid_derivative_at_0", 0.25, form="number", example="0.5",
+                 explain=('sigmoid(0) = 1 / (1 + e^0) = 0.5, and the derivative is sigmoid(x) * (1 - sigmoid(x)) = 0.5 * 0.5 = 0.25, the largest value it ever takes.'))
+
+
+@pytest.mark.unit("answer_dW_shape")
+def test_answer_dW_shape_is_right(answers):
+    grade_answer(answers, "answer_dW_shape", (784, 50), form="tuple", example="(3, 4)",
+                 explain=('dW always has the shape of W, because each entry of dW is the gradient of one weight. W maps 784 inputs to 50 outputs, so both are 784 by 50; the batch size 100 disappears in the product of x transposed (784 by 100) and dout (100 by 50).'))
+
+
+@pytest.mark.unit("answer_parameter_count")
+def test_answer_parameter_count_is_right(answers):
+    grade_answer(answers, "answer_parameter_count", 41, form="number", example="12",
+                 explain=('W1 has 2 x 10 = 20 weights, b1 10 biases, W2 10 weights and b2 one bias: 20 + 10 + 10 + 1 = 41.'))

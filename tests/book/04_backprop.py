@@ -213,3 +213,9 @@ def gradient_check(network, x, t):
         diff = np.average(np.abs(grad_backprop[key] - grad_numerical[key]))
         diffs[key] = diff
     return diffs
+
+
+# The concept checks (確認テスト), answered as the course's quizzes answer them.
+answer_sigmoid_derivative_at_0 = 0.25
+answer_dW_shape = (784, 50)
+answer_parameter_count = 2 * 10 + 10 + 10 * 1 + 1
