@@ -250,13 +250,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = course_commands.add_parser(
         "sync", help="copy edited solutions into COURSE/source/ and regenerate with nbgrader",
-        description="After a curriculum change (solutions/<id>/, autograder/grade/rubric.toml, "
-                    "autograder/hidden/test_<id>.py): check that each unit's test-cell points "
-                    "equal its checks in the rubric and that every rubric check has a hidden "
-                    "test and every hidden test a rubric entry; if anything disagrees, print "
-                    "one line per problem and change nothing. Otherwise copy the notebook and "
-                    "its public tests into COURSE/source/<id>/ and run nbgrader's "
-                    "generate_assignment --force, which updates the gradebook's points. "
+        description="After a curriculum change (solutions/<id>/, autograder/curriculum.toml, "
+                    "autograder/hidden/test_<id>.py): check that each unit has its test cell, "
+                    "that every check of the curriculum table has a hidden test and every "
+                    "hidden test a table entry; if anything disagrees, print one line per "
+                    "problem and change nothing. Otherwise copy the notebook (its test cells "
+                    "worth the table's points) and its public tests into COURSE/source/<id>/ "
+                    "and run nbgrader's generate_assignment --force, which updates the "
+                    "gradebook's points. "
                     "Release it again and re-grade what was already collected.")
     sync.add_argument("course", type=Path, metavar="COURSE",
                       help="the course folder (the one holding nbgrader_config.py)")

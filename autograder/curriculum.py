@@ -3,11 +3,24 @@
 This table is the public API that students, graders and instructors rely on. Unit names
 are qualified (`softmax`, `Affine.backward`, `TwoLayerNet.gradient`) and unique across
 the whole course, so a unit name alone tells which assignment it belongs to.
+
+Everything here is read from curriculum.toml, the one place where an assignment, its
+units, their hidden checks and their points are declared (see the comment at its top).
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+TABLE = Path(__file__).with_name("curriculum.toml")
 
 
 @dataclass(frozen=True)
@@ -21,6 +34,10 @@ class Assignment:
     # Units a graded unit must not use, with the reason the student reads (what the unit
     # is meant to practise).
     forbids: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Attributes of a reference object (by class name) that a worker's proxy mirrors.
+    shared: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # unit -> {hidden check id: points}, in the table's order.
+    checks: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def notebook(self) -> str:
@@ -38,48 +55,29 @@ class Assignment:
             seen.setdefault(unit.split(".")[0], None)
         return tuple(seen)
 
+    def points(self, unit: str) -> float:
+        """What `unit` is worth: the sum of its checks' points."""
+        return float(sum(self.checks[unit].values()))
 
-ASSIGNMENTS: tuple[Assignment, ...] = (
-    Assignment(
-        "01_perceptron", "perceptron", "Perceptrons / パーセプトロン",
-        ("AND", "NAND", "OR", "XOR"),
-    ),
-    Assignment(
-        "02_forward", "forward", "Activation functions and the forward pass / 活性化関数",
-        ("step_function", "sigmoid", "relu", "identity_function", "softmax",
-         "init_network", "forward"),
-    ),
-    Assignment(
-        "03_learning", "learning", "Loss functions and numerical gradients / 損失関数と数値微分",
-        ("mean_squared_error", "cross_entropy_error", "numerical_diff",
-         "numerical_gradient", "gradient_descent"),
-    ),
-    Assignment(
-        "04_backprop", "backprop", "Backpropagation / 誤差逆伝播法",
-        ("d_sigmoid", "d_relu", "d_mean_squared_error",
-         "Relu.forward", "Relu.backward", "Sigmoid.forward", "Sigmoid.backward",
-         "Affine.forward", "Affine.backward",
-         "SoftmaxWithLoss.forward", "SoftmaxWithLoss.backward",
-         "TwoLayerNet.__init__", "TwoLayerNet.predict", "TwoLayerNet.loss",
-         "TwoLayerNet.accuracy", "TwoLayerNet.numerical_gradient", "TwoLayerNet.gradient"),
-        imports={"02_forward": ("sigmoid", "softmax"),
-                 "03_learning": ("cross_entropy_error", "numerical_gradient")},
-        forbids={"TwoLayerNet.gradient": {
-            "numerical_gradient": "gradient must compute the gradient by backpropagation "
-                                  "(the backward of each layer), not numerically"}},
-    ),
-    Assignment(
-        "05_training", "training", "The training loop / 学習アルゴリズムの実装",
-        ("train",),
-        imports={"04_backprop": ("TwoLayerNet",)},
-    ),
-    Assignment(
-        "06_optimizers", "optimizers", "Optimizers and dropout / パラメータの更新",
-        ("SGD.update", "Momentum.update", "AdaGrad.update", "RMSprop.update", "Adam.update",
-         "Dropout.forward", "Dropout.backward"),
-        imports={"04_backprop": ("TwoLayerNet",)},
-    ),
-)
+
+def _assignment(assignment_id: str, entry: dict[str, Any]) -> Assignment:
+    units = entry.get("units", {})
+    return Assignment(
+        assignment_id, entry["topic"], entry["title"], tuple(units),
+        imports={k: tuple(v) for k, v in entry.get("imports", {}).items()},
+        forbids={k: dict(v) for k, v in entry.get("forbids", {}).items()},
+        shared={k: tuple(v) for k, v in entry.get("shared", {}).items()},
+        checks={u: {c: float(p) for c, p in checks.items()} for u, checks in units.items()},
+    )
+
+
+def load(path: Path = TABLE) -> tuple[Assignment, ...]:
+    """The assignments declared in a curriculum table, in its order."""
+    table = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tuple(_assignment(aid, entry) for aid, entry in table.items())
+
+
+ASSIGNMENTS: tuple[Assignment, ...] = load()
 
 BY_ID: dict[str, Assignment] = {a.id: a for a in ASSIGNMENTS}
 
@@ -114,3 +112,5 @@ def unit_of_grade_cell(grade_id: str) -> str | None:
 
 
 _UNIT_BY_CELL = {grade_cell_id(u): u for a in ASSIGNMENTS for u in a.units}
+# Attributes a reference object of this class shares with a worker, over all assignments.
+SHARED: dict[str, tuple[str, ...]] = {c: s for a in ASSIGNMENTS for c, s in a.shared.items()}

@@ -24,9 +24,12 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from . import curriculum, paths
+from .release.points import stamp_points
 
 CATALOGUE = paths.ROOT / "tests" / "catalogue"
 DEMO_CLASS = paths.ROOT / "examples" / "demo_class.toml"
+# A concept check's answer is a top-level `answer_... = value` (autograder/grade/answers.py).
+ANSWER_PREFIX = "answer_"
 _MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
 
 
@@ -51,7 +54,7 @@ def load_mistake(path: Path) -> Mistake:
     name = consts["REPLACES"].split(".")[-1]
     source = path.read_text(encoding="utf-8")
     defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))
-            and n.name == name]
+            and n.name == name or name.startswith(ANSWER_PREFIX) and _assigns(n, name)]
     if len(defs) != 1:
         raise ValueError(f"{path.name}: expected one definition of {name}")
     return Mistake(path.stem, consts.get("UNIT"), consts.get("HINT"), consts["REPLACES"],
@@ -60,12 +63,21 @@ def load_mistake(path: Path) -> Mistake:
 
 
 def definitions(path: Path) -> list[Mistake]:
-    """Every top-level function and class of a file, each replacing its namesake."""
+    """Every top-level function and class of a file, each replacing its namesake, and
+    every concept-check answer (`answer_... = value`)."""
     source = path.read_text(encoding="utf-8")
-    return [Mistake(f"{path.stem}:{node.name}", None, None, node.name,
-                    ast.get_source_segment(source, node) or "", "")
-            for node in ast.parse(source).body
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef))]
+    out = []
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            name = node.name
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                node.targets[0], ast.Name) and node.targets[0].id.startswith(ANSWER_PREFIX):
+            name = node.targets[0].id
+        else:
+            continue
+        out.append(Mistake(f"{path.stem}:{name}", None, None, name,
+                           ast.get_source_segment(source, node) or "", ""))
+    return out
 
 
 def catalogue(folder: Path = CATALOGUE) -> list[Mistake]:
@@ -73,9 +85,33 @@ def catalogue(folder: Path = CATALOGUE) -> list[Mistake]:
     return [load_mistake(p) for p in sorted(folder.glob("*.py"))]
 
 
+def _assigns(node: ast.stmt, name: str) -> bool:
+    """`node` is a top-level `name = ...` (a concept check's answer)."""
+    return isinstance(node, ast.Assign) and any(
+        isinstance(t, ast.Name) and t.id == name for t in node.targets)
+
+
+_STUB = re.compile(r"\A(?:[ \t]*# YOUR CODE HERE[ \t]*\n)?[ \t]*raise NotImplementedError\(\)[ \t]*\n?")
+
+
+def _replace_answer(source: str, tree: ast.Module, name: str, code: str) -> str | None:
+    """source with the last answer `name = ...` replaced by `code`, and the release's stub
+    under it (`# YOUR CODE HERE` / `raise NotImplementedError()`) removed."""
+    found = [n for n in tree.body if _assigns(n, name)]
+    if not found:
+        return None
+    lines = source.splitlines(keepends=True)
+    node = found[-1]
+    rest = _STUB.sub("", "".join(lines[node.end_lineno:]), count=1)
+    return "".join(lines[:node.lineno - 1]) + code.rstrip("\n") + "\n" + rest
+
+
 def _replace_definition(source: str, target: str, code: str) -> str | None:
-    """source with the definition `target` ("f" or "Class.method") replaced, or None."""
+    """source with the definition `target` ("f" or "Class.method") replaced, or None. An
+    answer (`answer_... = value`) replaces the last assignment to its name."""
     tree = ast.parse(source)
+    if target.startswith(ANSWER_PREFIX):
+        return _replace_answer(source, tree, target, code)
     top, _, method = target.partition(".")
     for node in tree.body:
         if getattr(node, "name", None) != top:
@@ -98,7 +134,8 @@ def student_notebook(assignment_id: str, mistakes: list[Mistake] = (),
     without nbgrader's markers and with the given mistakes put in."""
     a = curriculum.get(assignment_id)
     folder = paths.assignments_dir() if unfinished else paths.solutions_dir()
-    nb = json.loads((folder / a.id / a.notebook).read_text(encoding="utf-8"))
+    # a student's copy carries the release's test-cell points (stamped from the curriculum)
+    nb = stamp_points(json.loads((folder / a.id / a.notebook).read_text(encoding="utf-8")), a.id)
     for cell in nb["cells"]:
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         if cell["cell_type"] == "code":

@@ -309,14 +309,40 @@ BREAKS: tuple[Break, ...] = (
           (_returns_at_once("test_05_training.py",
                             "test_train_uses_backprop(student, reference, rng)"),),
           CATALOGUE_MISTAKES),
+    Break("regression_update_check_always_passes",
+          "hidden check train_regression_updates_the_network_passed_in (it returns before "
+          "it expects anything)",
+          (_returns_at_once("test_04_backprop.py",
+                            "test_train_regression_updates_the_network_passed_in("
+                            "student, reference, rng)"),),
+          CATALOGUE_MISTAKES),
+    Break("concept_answers_never_compared",
+          "the comparison of a concept check's answer with the right one",
+          (Patch("autograder/grade/answers.py", "    if not ok:\n", "    if False:\n"),),
+          CATALOGUE_MISTAKES),
+    Break("concept_explanation_in_the_hints",
+          "right answers kept out of what students get (an explanation copied into hints.py)",
+          (Patch("autograder/selfcheck/hints.py", '    # general\n',
+                 '    # general\n    "sgd_step": "The update subtracts the learning rate '
+                 'times the gradient: 0.8 - 0.1 * 2.0 = 0.6. Gradient descent moves against '
+                 'the gradient, downhill.",\n'),),
+          ("tests/test_answers.py",)),
+    Break("own_runs_not_transitive",
+          "own runs wait for the units the used units use (train_regression's own "
+          "backward_regression calls the student's d_mean_squared_error)",
+          (Patch("autograder/grade/plugin.py",
+                 "if not run.passes(_closure(run.submission.assignment_id, used)):",
+                 "if not run.passes(used):"),),
+          CATALOGUE_MISTAKES),
     # -- the kit's own test material and the release --------------------------------------------
     Break("book_never_inserted",
           "the book's code in the notebooks graded by test_book_and_variants (the insert "
           "helper never finds a definition, so the solutions are graded instead)",
           (Patch("autograder/demo.py",
-                 '    tree = ast.parse(source)\n    top, _, method = target.partition(".")\n',
-                 '    return None\n    tree = ast.parse(source)\n'
-                 '    top, _, method = target.partition(".")\n'),),
+                 '    answer (`answer_... = value`) replaces the last assignment to its name."""\n'
+                 '    tree = ast.parse(source)\n',
+                 '    answer (`answer_... = value`) replaces the last assignment to its name."""\n'
+                 '    return None\n'),),
           (BOOK, f"{OURS}::test_the_book_notebooks_hold_the_books_code")),
     Break("release_leaks_a_reformatted_solution_line",
           "a release free of solution lines: softmax's docstring quotes its first solution "

@@ -40,7 +40,7 @@ def declared_fails(name: str) -> object:
 
 
 def rubric_units() -> dict[str, str]:
-    """Every check id of the rubric (read from rubric.toml now) and the unit it grades."""
+    """Every check id of the rubric (read from curriculum.toml now) and the unit it grades."""
     return {c.id: c.unit for a in curriculum.ASSIGNMENTS for c in rubric.checks(a.id)}
 
 
@@ -54,7 +54,7 @@ def test_the_catalogue_is_large_and_well_formed():
     for m in MISTAKES:
         assert m.unit, m.name
         assert m.hint is None or m.hint in HINTS, f"{m.name}: HINT {m.hint!r} is not in HINTS"
-        assert m.code.startswith("def "), m.name
+        assert m.code.startswith(("def ", f"{m.replaces} = ")), m.name
         fails = declared_fails(m.name)
         assert isinstance(fails, tuple) and fails and all(isinstance(f, str) for f in fails) \
             and len(set(fails)) == len(fails), \

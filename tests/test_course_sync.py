@@ -182,32 +182,37 @@ def test_a_curriculum_change_is_synced_and_graded_consistently(tmp_path: Path):
     run("nbgrader", "generate_assignment", "02_forward", cwd=course, kit=kit)
     source_nb = course / "source" / "02_forward" / "forward.ipynb"
 
-    # softmax 4 -> 5 points in the notebook only: sync refuses, one line, nothing copied
+    # points written into the solution's test cell: refused, one line, nothing copied (the
+    # curriculum table is the one place a unit's points are declared)
     old = rubric.unit_points("02_forward")["softmax"]  # 4 today
     new = old + 1
-    set_points(kit / "solutions" / "02_forward" / "forward.ipynb", "check_softmax", new)
+    solution_nb = kit / "solutions" / "02_forward" / "forward.ipynb"
+    pristine = solution_nb.read_bytes()
+    set_points(solution_nb, "check_softmax", new)
     before = tree_digest(course)
     refused = scratchgrad("course", "sync", str(course), "--assignment", "02_forward",
                           cwd=course, kit=kit, ok=False)
     assert refused.returncode == 2, refused.stderr
     problems = [line for line in refused.stderr.splitlines() if line.startswith("02_forward:")]
     assert len(problems) == 1, refused.stderr
-    assert re.search(rf"unit softmax is worth {n(new)} points in .* add up to {n(old)}; make "
-                     "them equal", problems[0]), problems
+    assert re.search(rf"unit softmax in .* declares {n(new)} points, but a unit's points are "
+                     rf"declared only in .*curriculum.toml \({n(old)}\)", problems[0]), problems
     assert tree_digest(course) == before
+    solution_nb.write_bytes(pristine)
 
-    # the rubric's new check without its hidden test: refused again, naming the test
-    rubric_file = kit / "autograder" / "grade" / "rubric.toml"
-    text = rubric_file.read_text(encoding="utf-8")
-    rubric_file.write_text(text.replace("softmax_leaves_its_input_alone = 1\n",
-                                   "softmax_leaves_its_input_alone = 1\n"
-                                   "softmax_rows_sum_to_one = 1\n"), encoding="utf-8")
+    # the table's new check without its hidden test: refused again, naming the test
+    table_file = kit / "autograder" / "curriculum.toml"
+    text = table_file.read_text(encoding="utf-8")
+    table_file.write_text(text.replace("softmax_leaves_its_input_alone = 1\n",
+                                       "softmax_leaves_its_input_alone = 1\n"
+                                       "softmax_rows_sum_to_one = 1\n"), encoding="utf-8")
     refused = scratchgrad("course", "sync", str(course), cwd=course, kit=kit, ok=False)
     assert refused.returncode == 2
     assert "has no test test_softmax_rows_sum_to_one" in refused.stderr
     assert tree_digest(course) == before
 
-    # the hidden test and a new public check: all four files agree, sync goes through
+    # the hidden test and a new public check: all four files agree, sync goes through and
+    # stamps the table's points into the course's source and release
     with (kit / "autograder" / "hidden" / "test_02_forward.py").open("a") as f:
         f.write(NEW_HIDDEN_CHECK)
     with (kit / "solutions" / "02_forward" / "test_forward.py").open("a") as f:
@@ -215,7 +220,7 @@ def test_a_curriculum_change_is_synced_and_graded_consistently(tmp_path: Path):
     synced = scratchgrad("course", "sync", str(course), "--assignment", "02_forward",
                          cwd=course, kit=kit)
     assert "Synced 02_forward" in synced
-    assert source_nb.read_bytes() == (kit / "solutions/02_forward/forward.ipynb").read_bytes()
+    assert cell_points(source_nb, "check_softmax") == new
     assert "test_softmax_sums_to_one" in (course / "release/02_forward/test_forward.py").read_text()
     assert cell_points(course / "release" / "02_forward" / "forward.ipynb", "check_softmax") == new
     checked = scratchgrad("course", "check", str(course), "--assignment", "02_forward",

@@ -183,7 +183,9 @@ def test_later_notebook_imports_finished_earlier_units(release_04):
     for unit, cell in cells.items():
         # Relu.backward's test runs Relu.forward first, so it may name forward instead.
         text = _shown(cell)
-        assert re.search(rf"^{unit.split('.')[0]}\S*: not implemented yet$", text,
+        unfinished = "not answered yet" if unit.startswith("answer_") else "not implemented yet"
+        assert re.search(rf"^{unit.split('.')[0]}\S*: {unfinished}"
+                         r"(?: \(replace None with your answer\))?$", text,
                          re.MULTILINE), f'check("{unit}") showed:\n{text}'
         assert "finish it in" not in text, f"02 and 03 are finished:\n{text}"
         _assert_clean(unit, text)
@@ -209,3 +211,39 @@ def test_later_notebook_says_which_earlier_notebook_to_finish(solved_04_without_
         text = _shown(cells[unit])
         assert not _errors(cells[unit]) and "public checks passed" in text, text
     assert "03_learning" not in "".join(_shown(c) for c in cells.values()), "03 is finished"
+
+
+def _regression_part(path):
+    """The solved 04 notebook from its first cell to the regression experiment (the
+    course's day-1 part), saved in place of the notebook."""
+    nb = nbformat.read(path, as_version=4)
+    end = next(i for i, c in enumerate(nb.cells)
+               if c.cell_type == "code" and "train_regression(regression_net" in c.source)
+    nb.cells = nb.cells[:end + 1]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def regression_part(tmp_path_factory):
+    folder = _release_with_solutions(tmp_path_factory, "regression",
+                                     ("02_forward", "03_learning", "04_backprop"))
+    return _execute(_regression_part(folder / "04_backprop" / "backprop.ipynb"))
+
+
+def test_the_regression_network_trains_top_to_bottom_and_plots_its_learning_curve(
+        regression_part):
+    """The course's regression part of 04 runs in a real kernel, top to bottom: every cell
+    without an error, every check passes, and the experiment shows the learning curve."""
+    failing = [(c.source[:60], _shown(c)) for c in regression_part.cells
+               if c.cell_type == "code" and _errors(c)]
+    assert not failing, failing
+    cells = _check_cells(regression_part)
+    for unit in ("d_step_function", "init_regression_network", "forward_regression",
+                 "backward_regression", "train_regression"):
+        assert "public checks passed" in _shown(cells[unit]), _shown(cells[unit])
+    experiment = regression_part.cells[-1]
+    first, last = map(float, re.findall(r"steps ([0-9.e-]+)", _shown(experiment)))
+    assert last * 10 <= first, _shown(experiment)
+    assert any("image/png" in out.get("data", {}) for out in experiment.outputs), \
+        "the learning curve was not drawn"

@@ -96,16 +96,22 @@ def test_no_hidden_test_text_reaches_the_release():
 
 @pytest.mark.parametrize("assignment", curriculum.ASSIGNMENTS, ids=lambda a: a.id)
 def test_each_unit_has_one_test_cell_worth_its_rubric_points(assignment):
-    """The gradebook path writes a unit's score into its test cell, so they must agree."""
-    nb = json.loads((paths.solutions_dir() / assignment.id / assignment.notebook).read_text())
-    cells = {}
-    for cell in nb["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        if meta.get("grade") and cell["cell_type"] == "code":
-            assert meta["grade_id"] not in cells, f"two test cells {meta['grade_id']}"
-            cells[meta["grade_id"]] = float(meta["points"])
+    """The gradebook path writes a unit's score into its test cell, so they must agree: the
+    release's cells carry the curriculum table's points, the solution's carry none (the
+    table is the one place they are declared)."""
+    def test_cells(folder):
+        nb = json.loads((folder / assignment.id / assignment.notebook).read_text())
+        cells = {}
+        for cell in nb["cells"]:
+            meta = cell["metadata"].get("nbgrader", {})
+            if meta.get("grade") and cell["cell_type"] == "code":
+                assert meta["grade_id"] not in cells, f"two test cells {meta['grade_id']}"
+                cells[meta["grade_id"]] = meta.get("points")
+        return cells
+
     expected = {curriculum.grade_cell_id(u): p for u, p in rubric.unit_points(assignment.id).items()}
-    assert cells == expected
+    assert {k: float(v) for k, v in test_cells(paths.assignments_dir()).items()} == expected
+    assert test_cells(paths.solutions_dir()) == dict.fromkeys(expected)
 
 
 # --- the public tests' messages teach the idea, never the code of a graded unit ----------

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.selfcheck import expect
+from autograder.selfcheck.answers import expect_answered
 from autograder.selfcheck.hints import HINTS
 
 # The book's example (section 4.2): the network says "2" with probability 0.6.
@@ -104,3 +105,16 @@ def test_gradient_descent_reaches_the_minimum(student):
     expect.array_close(got, [0.0, 0.0], atol=1e-6,
                        what="gradient_descent(x0² + x1², [-3, 4], lr=0.1, step_num=100)",
                        hint=HINTS["gd_sign"])
+
+
+# --- concept checks: only the form of an answer (the grader checks its value) ----------
+
+
+@pytest.mark.unit("answer_cee_delta")
+def test_answer_cee_delta_is_answered(student):
+    expect_answered(student, "answer_cee_delta", form="letter", example="'a'")
+
+
+@pytest.mark.unit("answer_sgd_step")
+def test_answer_sgd_step_is_answered(student):
+    expect_answered(student, "answer_sgd_step", form="number", example="1.5")

@@ -1,9 +1,10 @@
 """`scratchgrad course check` and `scratchgrad course sync`: a course that grades what it says.
 
-A curriculum change touches four places: the solution notebook (the test cell's points),
-its public tests, the rubric (autograder/grade/rubric.toml) and the hidden suite
-(autograder/hidden/test_<id>.py). When they disagree a perfect student loses points, or
-nbgrader shows a total the feedback does not add up to. So:
+A curriculum change touches four places: the solution notebook (each unit's test cell),
+its public tests, the curriculum table (autograder/curriculum.toml: the units, their
+checks and points) and the hidden suite (autograder/hidden/test_<id>.py). The test cells'
+points are stamped from the table into the course's copy, so they cannot disagree; a
+missing cell, test or table entry makes a perfect student lose points. So:
 
 - `solution_problems` compares them for one assignment, before anything is copied;
 - `sync_course` copies the solutions into COURSE/source/ and regenerates the assignment
@@ -22,13 +23,13 @@ import ast
 import json
 import logging
 import os
-import shutil
 import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import curriculum, paths
+from ..release.points import source_bytes
 from .init import CONFIG, CourseError
 
 # Instructor-facing messages: whole sentences with named placeholders, for translation.
@@ -36,16 +37,17 @@ MSG_NO_NOTEBOOK = "{assignment}: {path} does not exist; restore it from git."
 MSG_NO_PUBLIC_TESTS = "{assignment}: {path} does not exist; restore it from git."
 MSG_BAD_NOTEBOOK = "{assignment}: {path} cannot be read ({reason}); fix the notebook."
 MSG_NO_CELL = ("{assignment}: unit {unit} has no graded test cell (grade_id {grade_id}) in "
-               "{path}; add one worth {points:g} points.")
+               "{path}; add one (its points, {points:g}, come from {rubric}).")
 MSG_TWO_CELLS = "{assignment}: {path} has two test cells {grade_id}; keep one."
 MSG_EXTRA_CELL = ("{assignment}: the test cell {grade_id} in {path} grades no unit of the "
                   "rubric; remove it, or give it checks in {rubric}.")
-MSG_POINTS = ("{assignment}: unit {unit} is worth {cell:g} points in {path} but its checks "
-              "in {rubric} add up to {rubric_points:g}; make them equal.")
+MSG_POINTS = ("{assignment}: the test cell of unit {unit} in {path} declares {cell:g} points, "
+              "but a unit's points are declared only in {rubric} ({rubric_points:g}); remove "
+              "`points` from the cell's nbgrader metadata.")
 MSG_NO_TEST = ("{assignment}: the rubric's check {check} ({unit}) has no test "
                "test_{check} in {hidden}; add the test or remove the rubric entry.")
 MSG_NO_RUBRIC = ("{assignment}: the hidden test test_{check} in {hidden} has no entry in "
-                 "{rubric}; add `{check} = POINTS` under [{assignment}.{unit}].")
+                 "{rubric}; add `{check} = POINTS` under [{assignment}.units.{unit}].")
 MSG_NO_UNIT_MARK = ("{assignment}: the hidden test test_{check} in {hidden} has no "
                     "@pytest.mark.unit(...); mark the unit it checks.")
 MSG_NOT_A_COURSE = ("{course} is not a course: there is no {config}; create it with "
@@ -128,10 +130,7 @@ def _hidden_path(assignment_id: str) -> Path:
 
 
 def _rubric_table(assignment_id: str) -> dict[str, dict[str, float]]:
-    from ..grade.rubric import tomllib
-
-    table = tomllib.loads(_rubric_path().read_text(encoding="utf-8")).get(assignment_id, {})
-    return {unit: {c: float(p) for c, p in entries.items()} for unit, entries in table.items()}
+    return curriculum.get(assignment_id).checks
 
 
 def _hidden_tests(path: Path) -> dict[str, str | None]:
@@ -151,15 +150,18 @@ def _hidden_tests(path: Path) -> dict[str, str | None]:
     return found
 
 
-def notebook_cells(path: Path) -> dict[str, list[float]]:
-    """grade_id -> the points of every automatically graded code cell with that id."""
+def notebook_cells(path: Path) -> dict[str, list[float | None]]:
+    """grade_id -> the points of every automatically graded code cell with that id (None:
+    the cell declares none, as a solution notebook's test cells should)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     cells: dict[str, list[float]] = {}
     for cell in nb.get("cells", []):
         meta = cell.get("metadata", {}).get("nbgrader", {})
         # the automatic test cells; a graded answer cell (solution too) is marked by hand
         if cell.get("cell_type") == "code" and meta.get("grade") and not meta.get("solution"):
-            cells.setdefault(meta.get("grade_id", ""), []).append(float(meta.get("points", 0)))
+            points = meta.get("points")
+            cells.setdefault(meta.get("grade_id", ""), []).append(
+                None if points is None else float(points))
     return cells
 
 
@@ -188,7 +190,7 @@ def solution_problems(assignment_id: str, solutions: Path | None = None) -> list
                                                        points=points)))
         elif len(cells[grade_id]) > 1:
             problems.append(Problem(MSG_TWO_CELLS.format(**about, grade_id=grade_id)))
-        elif cells[grade_id][0] != points:
+        elif cells[grade_id][0] is not None:
             problems.append(Problem(MSG_POINTS.format(**about, unit=unit, cell=cells[grade_id][0],
                                                       rubric_points=points)))
     for grade_id in cells:
@@ -208,10 +210,11 @@ def solution_problems(assignment_id: str, solutions: Path | None = None) -> list
     return problems
 
 
-def _files_differ(a: Path, b: Path) -> bool:
+def _differs(mine: Path, kit: Path, name: str, assignment_id: str) -> bool:
+    """Does the course's file differ from what `course sync` would write for the kit's?"""
     try:
-        return a.read_bytes() != b.read_bytes()
-    except OSError:
+        return mine.read_bytes() != source_bytes(kit, name, assignment_id)
+    except (OSError, ValueError):
         return True
 
 
@@ -292,7 +295,7 @@ def course_problems(course: Path, assignment_ids: list[str],
             problems += solution_problems(a.id)
             for name in (a.notebook, a.public_tests):
                 mine = course / "source" / a.id / name
-                if _files_differ(mine, kit / a.id / name):
+                if _differs(mine, kit / a.id, name, a.id):
                     problems.append(Problem(MSG_SOURCE_DIFFERS.format(
                         **about, path=mine, kit=kit / a.id / name), blocking=False))
             problems += _gradebook_problems(course, a.id, gb)
@@ -408,7 +411,7 @@ def sync_course(course: Path, assignment_ids: list[str]) -> list[str]:
                for name in (a.notebook, a.public_tests)}
         for name in old:
             tmp = target / f".{name}.sync"
-            shutil.copy2(kit / a.id / name, tmp)
+            tmp.write_bytes(source_bytes(kit / a.id, name, a.id))
             os.replace(tmp, target / name)
         reason = _generate(course, a.id)
         if reason is not None:

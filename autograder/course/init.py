@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from .. import curriculum, paths
+from ..release.points import source_bytes
 from .lms import FORMATS
 
 CONFIG = "nbgrader_config.py"
@@ -84,7 +85,7 @@ def init_course(course: Path, course_id: str | None = None, exchange: Path | Non
         target = course / "source" / a.id
         target.mkdir(parents=True)
         for name in (a.notebook, a.public_tests):
-            shutil.copy2(solutions / a.id / name, target / name)
+            (target / name).write_bytes(source_bytes(solutions / a.id, name, a.id))
     config = course / CONFIG
     config.write_text(_config_text(course_id, exchange.resolve() if exchange else None, lms),
                       encoding="utf-8")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
+from .. import curriculum
 from ..collect.submissions import Submission
 from ..sandbox.launcher import Sandbox
 from ..selfcheck.expect import CheckFailed
@@ -126,6 +127,12 @@ class GradingPlugin:
         return reference_namespace(assignment_of(request.node))
 
     @pytest.fixture
+    def answers(self, request: pytest.FixtureRequest) -> list[str]:
+        """The submission's code cells as text: concept checks read answers from them
+        (autograder/grade/answers.py), without running anything."""
+        return [c.source for c in self.runs[assignment_of(request.node)].submission.cells or []]
+
+    @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
         return np.random.default_rng(seed_for(assignment_of(request.node),
                                               check_id(request.node)))
@@ -197,7 +204,9 @@ def own_runs(run: NotebookRun, session: Session, default_seconds: float) -> None
     there, once."""
     for item, used, seconds in _one_per_unit(run, default_seconds):
         entry = run.rubric[check_id(item)]
-        if not run.passes(used):
+        # The student's own units call their own units in turn (train_regression's own
+        # backward_regression uses the student's d_mean_squared_error): all must pass.
+        if not run.passes(_closure(run.submission.assignment_id, used)):
             continue
         exc: BaseException | None = None
         try:
@@ -223,6 +232,19 @@ def own_runs(run: NotebookRun, session: Session, default_seconds: float) -> None
             if check.unit == entry.unit:
                 run.results[check.id] = CheckResult(check.id, check.unit, 0.0, check.points,
                                                     status, text)
+
+
+def _closure(assignment_id: str, used: frozenset[str]) -> frozenset[str]:
+    """`used` and, transitively, the units of this notebook their contracts use."""
+    names = set(curriculum.get(assignment_id).names)
+    found, todo = set(used), list(used)
+    while todo:
+        name = todo.pop()
+        if name in names:
+            for other in reference_module.contract(assignment_id, name) - found:
+                found.add(other)
+                todo.append(other)
+    return frozenset(found)
 
 
 def _one_per_unit(run: NotebookRun, default_seconds: float

@@ -22,12 +22,9 @@ from ..notebook.loader import LoadedNotebook, load_notebook
 from ..sandbox.rpc import Exposed
 
 # Attributes of a reference object that the worker's proxy mirrors, so that student code
-# can use them as the book does (Affine shares its W and b with the network's params).
-SHARED = {
-    "Affine": ("W", "b", "dW", "db"),
-    "SoftmaxWithLoss": ("loss",),
-    "TwoLayerNet": ("params",),
-}
+# can use them as the book does (Affine shares its W and b with the network's params):
+# declared in the curriculum table.
+SHARED = curriculum.SHARED
 
 
 @functools.cache
@@ -85,8 +82,10 @@ def contract(assignment_id: str, unit: str) -> frozenset[str]:
                 seen.add(name)
                 codes.append(methods[name].__code__)
                 todo += [n for n in _names(methods[name].__code__) if n in methods]
-    else:
+    elif isinstance(obj, types.FunctionType):
         codes = [obj.__code__]
+    else:  # a value (a concept check's answer) uses nothing
+        return frozenset()
     graded = set(a.names) | {n for names in a.imports.values() for n in names}
     used: set[str] = set()
     while codes:

@@ -1,20 +1,13 @@
-"""The rubric: points per hidden check, in one file (rubric.toml)."""
+"""The rubric: points per hidden check, declared in the curriculum table (curriculum.toml)."""
 
 from __future__ import annotations
 
 import functools
-import sys
 from dataclasses import dataclass
-from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 from .. import curriculum
 
-RUBRIC = Path(__file__).with_name("rubric.toml")
+RUBRIC = curriculum.TABLE
 
 
 @dataclass(frozen=True)
@@ -26,16 +19,10 @@ class RubricCheck:
 
 @functools.cache
 def checks(assignment_id: str) -> tuple[RubricCheck, ...]:
-    """The checks of an assignment in rubric order."""
+    """The checks of an assignment in the table's order."""
     a = curriculum.get(assignment_id)
-    table = tomllib.loads(RUBRIC.read_text(encoding="utf-8")).get(assignment_id, {})
-    out = []
-    for unit, entries in table.items():
-        if unit not in a.units:
-            raise ValueError(f"rubric: {assignment_id} has no unit {unit!r}")
-        out.extend(RubricCheck(check_id, unit, float(points))
-                   for check_id, points in entries.items())
-    return tuple(out)
+    return tuple(RubricCheck(check_id, unit, points)
+                 for unit, entries in a.checks.items() for check_id, points in entries.items())
 
 
 def by_id(assignment_id: str) -> dict[str, RubricCheck]:
@@ -43,7 +30,5 @@ def by_id(assignment_id: str) -> dict[str, RubricCheck]:
 
 
 def unit_points(assignment_id: str) -> dict[str, float]:
-    totals: dict[str, float] = {}
-    for c in checks(assignment_id):
-        totals[c.unit] = totals.get(c.unit, 0.0) + c.points
-    return totals
+    a = curriculum.get(assignment_id)
+    return {unit: a.points(unit) for unit in a.units}

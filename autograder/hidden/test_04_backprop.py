@@ -7,6 +7,7 @@ TwoLayerNet with the reference layers (unit isolation), so they grade its wiring
 import numpy as np
 import pytest
 
+from autograder.grade.answers import grade_answer
 from autograder.grade.checks import (
     call_with_hint,
     expect_gradient,
@@ -19,6 +20,7 @@ from autograder.grade.checks import (
 )
 from autograder.grade.reference import expose
 from autograder.grade.session import StudentError
+from autograder.sandbox.rpc import Exposed
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
@@ -548,3 +550,315 @@ def test_TwoLayerNet_gradient_check(student, reference, rng):
                            what=f"gradient(x, t)[{key!r}] against the numerical gradient of "
                                 f"loss")
         expect_gradient(got[key], want[key], what=f"gradient(x, t)[{key!r}]")
+
+
+# --- the step function's derivative --------------------------------------------------------
+
+@pytest.mark.unit("d_step_function")
+def test_d_step_function_values(student, rng):
+    x = rng.normal(size=(3, 5))
+    x[x == 0] = 0.5  # this check is about x != 0; the next one is about x = 0
+    expect.array_close(student.d_step_function(x), np.zeros_like(x),
+                       what="d_step_function(x) for x != 0",
+                       diagnose=[(HINTS["d_step_values"], (x > 0).astype(float))])
+
+
+@pytest.mark.unit("d_step_function")
+def test_d_step_function_at_zero(student):
+    x = np.array([0.0, -0.0, 0.0])
+    expect.array_close(student.d_step_function(x), np.zeros(3),
+                       what="d_step_function(x) at x = 0 (the notebook's contract: 0)",
+                       hint=HINTS["d_step_at_zero"], nan_hint=HINTS["d_step_at_zero"])
+
+
+# --- the regression network ----------------------------------------------------------------
+
+REGRESSION_SHAPES = {"W1": (2, 10), "b1": (10,), "W2": (10,), "b2": ()}
+
+
+def _regression_net(rng, negative=0):
+    """A regression network whose pre-activations for x in [0, 1)^2 stay away from 0 (the
+    gradient check's central differences never cross relu's kink); `negative`: at least
+    this many hidden units are off (pre-activation < 0) for every such x."""
+    net = {"W1": rng.normal(size=(2, 10)), "b1": rng.normal(size=10),
+           "W2": rng.normal(size=10), "b2": float(rng.normal())}
+    net["b1"][:negative] = -3.0 - np.abs(net["W1"][:, :negative]).sum(axis=0)
+    return net
+
+
+def _clear_of_the_kink(net, x):
+    return bool(np.all(np.abs(x @ net["W1"] + net["b1"]) > 1e-3))
+
+
+def _regression_sample(rng, net):
+    for _ in range(100):
+        x = rng.random(2)
+        if _clear_of_the_kink(net, x):
+            return x, float(3 * x[0] + 2 * x[1])
+    raise RuntimeError("no sample away from relu's kink")  # pragma: no cover
+
+
+def _expect_regression_params(got, want, *, what, hint=None, diagnose=None, rtol=1e-6):
+    expect.that(isinstance(got, dict) and sorted(got) == sorted(want),
+                f"{what}: expected a dict with the keys {sorted(want)}, got {expect.show(got)}",
+                hint)
+    for key in ("W1", "b1", "W2", "b2"):
+        if np.ndim(want[key]) == 0:
+            expect.number_close(got[key], float(want[key]), rtol=rtol, atol=1e-10,
+                                what=f"{what}[{key!r}]", hint=hint)
+        else:
+            expect.array_close(got[key], want[key], rtol=rtol, atol=1e-10,
+                               what=f"{what}[{key!r}]", hint=hint,
+                               diagnose=diagnose(key) if diagnose else None)
+
+
+@pytest.mark.unit("init_regression_network")
+def test_init_regression_network_shapes(student):
+    net = student.init_regression_network(seed=1)
+    expect.that(isinstance(net, dict) and sorted(net) == sorted(REGRESSION_SHAPES),
+                f"init_regression_network(seed=1): expected a dict with the keys "
+                f"{sorted(REGRESSION_SHAPES)}, got {expect.show(net)}",
+                HINTS["regression_init_shapes"])
+    for key, shape in REGRESSION_SHAPES.items():
+        expect.that(np.shape(net[key]) == shape and np.asarray(net[key]).dtype.kind == "f",
+                    f"init_regression_network(seed=1)[{key!r}]: expected a float "
+                    f"{'number' if shape == () else f'ndarray of shape {shape}'}, got "
+                    f"{expect.kind(net[key])}", HINTS["regression_init_shapes"])
+    other = student.init_regression_network(seed=2)
+    expect.that(not np.array_equal(net["W1"], other["W1"]),
+                "init_regression_network gave the same W1 for seed=1 and seed=2: draw the "
+                "weights from np.random.default_rng(seed)")
+
+
+@pytest.mark.unit("forward_regression")
+def test_forward_regression_matches_reference(student, reference, rng):
+    net = _regression_net(rng, negative=3)
+    x = rng.random(2)
+    got = student.forward_regression(net, x.copy())
+    expect.that(isinstance(got, tuple) and len(got) == 2,
+                f"forward_regression(network, x): expected a tuple (z1, y), got "
+                f"{expect.kind(got)}")
+    z1, y = reference.forward_regression(net, x)
+    u1 = x @ net["W1"] + net["b1"]
+    expect.array_close(got[0], z1, what="z1 of forward_regression(network, x)",
+                       diagnose=[(HINTS["regression_forward_relu"], u1)])
+    expect.number_close(got[1], float(y), what="y of forward_regression(network, x)",
+                        diagnose=[(HINTS["regression_forward_relu"], u1 @ net["W2"] + net["b2"])])
+
+
+def _numeric_regression_gradient(reference, net, x, d):
+    """The numerical gradient of E = 0.5 * (y - d)**2, computed here in the grader."""
+    work = {k: np.array(v, dtype=float) for k, v in net.items()}
+
+    def loss() -> float:
+        _, y = reference.forward_regression(work, x)
+        return 0.5 * float(y - d) ** 2
+
+    return {k: numeric_gradient(loss, work[k]) for k in ("W1", "b1", "W2", "b2")}
+
+
+def _d_relu_of_z1(net, x, d, reference):
+    """The hidden layer's gradients with relu' taken at z1 (the activated value) instead
+    of the pre-activation, as the reference d_relu gives them."""
+    z1, y = reference.forward_regression(net, x)
+    delta1 = (y - d) * net["W2"] * reference.d_relu(z1)
+    return {"W1": np.outer(x, delta1), "b1": delta1}
+
+
+@pytest.mark.unit("backward_regression")
+def test_backward_regression_gradient_check(student, reference, rng):
+    net = _regression_net(rng, negative=3)
+    x, d = _regression_sample(rng, net)
+    z1, y = reference.forward_regression(net, x)
+    got = student.backward_regression(net, x.copy(), d, z1.copy(), y)
+    numeric = _numeric_regression_gradient(reference, net, x, d)
+    expect.that(isinstance(got, dict) and sorted(got) == sorted(numeric),
+                f"backward_regression: expected a dict with the keys {sorted(numeric)}, got "
+                f"{expect.show(got)}")
+    wrong = _d_relu_of_z1(net, x, d, reference)
+    for key in ("W1", "b1", "W2"):
+        pairs = [(HINTS["regression_pre_activation"], wrong[key])] if key in wrong else None
+        expect_gradient(got[key], numeric[key], threshold=1e-6, diagnose=pairs,
+                        what=f"backward_regression(...)[{key!r}] against the numerical "
+                             f"gradient of the loss")
+    expect.number_close(got["b2"], float(numeric["b2"]), rtol=1e-5,
+                        what="backward_regression(...)['b2'] against the numerical gradient "
+                             "of the loss")
+
+
+@pytest.mark.unit("backward_regression")
+def test_backward_regression_derivative_at_the_pre_activation(student, reference, rng):
+    net = _regression_net(rng, negative=4)  # units that are off: relu'(u1) = 0 there
+    x, d = _regression_sample(rng, net)
+    z1, y = reference.forward_regression(net, x)
+    got = student.backward_regression(net, x.copy(), d, z1.copy(), y)
+    want = reference.backward_regression(net, x, d, z1, y)
+    expect.that(isinstance(got, dict) and {"W1", "b1"} <= set(got),
+                f"backward_regression: expected a dict with the keys ['W1', 'W2', 'b1', "
+                f"'b2'], got {expect.show(got)}")
+    wrong = _d_relu_of_z1(net, x, d, reference)
+    for key in ("b1", "W1"):
+        expect.array_close(got[key], want[key], rtol=1e-6, atol=1e-10,
+                           what=f"backward_regression(...)[{key!r}] where 4 hidden units "
+                                f"are off",
+                           diagnose=[(HINTS["regression_pre_activation"], wrong[key])])
+
+
+def _regression_run(reference, net, x, d, steps, learning_rate):
+    """The reference's SGD on one sample: the network after each step and each loss."""
+    net = {k: np.array(v, dtype=float) if np.ndim(v) else float(v) for k, v in net.items()}
+    losses = []
+    for _ in range(steps):
+        z1, y = reference.forward_regression(net, x[0])
+        grad = reference.backward_regression(net, x[0], d[0], z1, y)
+        for key in ("W1", "b1", "W2", "b2"):
+            net[key] = net[key] - learning_rate * grad[key]
+        losses.append(0.5 * float(y - d[0]) ** 2)
+    return net, losses
+
+
+def _train_regression(student, net, x, d, steps):
+    try:
+        return student.train_regression(net, x.copy(), d.copy(), steps=steps,
+                                        learning_rate=0.07, seed=0)
+    except StudentError as exc:
+        if exc.info.get("type") == "NameError" and "'network'" in str(exc.info.get("text")):
+            # A global `network` (the notebook's experiment) used instead of the argument.
+            raise expect.CheckFailed(str(exc).split("\nHint:")[0],
+                                     HINTS["regression_global_network"]) from None
+        raise
+
+
+def _one_sample(rng):
+    """One training sample: every step of SGD uses it, whatever sampling the student's
+    code does, so each step can be followed exactly."""
+    x = rng.random((1, 2))
+    return x, 3 * x[:, 0] + 2 * x[:, 1]
+
+
+@pytest.mark.unit("train_regression")
+def test_train_regression_updates_the_network_passed_in(student, reference, rng):
+    net = _regression_net(rng)
+    x, d = _one_sample(rng)
+    want, _ = _regression_run(reference, net, x, d, 3, 0.07)
+    _train_regression(student, net, x, d, 3)
+    after = student.current(net)
+    unchanged = isinstance(after, dict) and all(
+        np.array_equal(np.asarray(after.get(k)), np.asarray(net[k])) for k in net)
+    _expect_regression_params(
+        after, want, what="the network passed to train_regression after 3 steps",
+        hint=HINTS["regression_update_copy"] if unchanged else None)
+
+
+@pytest.mark.unit("train_regression")
+def test_train_regression_records_the_loss_every_step(student, reference, rng):
+    net = _regression_net(rng)
+    x, d = _one_sample(rng)
+    _, want = _regression_run(reference, net, x, d, 4, 0.07)
+    losses = _train_regression(student, net, x, d, 4)
+    try:
+        values = np.asarray(losses, dtype=float) if isinstance(losses, (list, tuple)) else losses
+    except (TypeError, ValueError):
+        values = losses
+    expect.array_close(values, np.array(want), rtol=1e-6,
+                       what="the losses train_regression returned for 4 steps on one sample",
+                       diagnose=lambda got: HINTS["regression_loss_every_step"]
+                       if np.ndim(got) == 0 or np.size(got) == 1 else None)
+
+
+# --- gradient check ------------------------------------------------------------------------
+
+class _CheckedNet:
+    """A network for gradient_check: the reference TwoLayerNet's numerical gradient, and its
+    backprop gradient with an optional planted bug (±0.01 on one parameter, alternating
+    signs, so that only the absolute differences show it)."""
+
+    def __init__(self, reference, rng, planted=None):
+        self.net = reference.TwoLayerNet(4, 5, 3)
+        # Small weights keep the book's numerical gradient within 1e-7 of backprop (the
+        # 1e-7 inside cross_entropy_error's log bends the loss more for larger scores).
+        for key in KEYS:
+            self.net.params[key][...] = rng.normal(scale=0.1, size=self.net.params[key].shape)
+        self.planted = planted
+        self.calls = []
+
+    def numerical_gradient(self, x, t):
+        self.calls.append("numerical_gradient")
+        return self.net.numerical_gradient(x, t)
+
+    def gradient(self, x, t):
+        self.calls.append("gradient")
+        grads = {k: np.array(v, copy=True) for k, v in self.net.gradient(x, t).items()}
+        if self.planted is not None:
+            signs = np.where(np.arange(grads[self.planted].size) % 2 == 0, 1.0, -1.0)
+            grads[self.planted] += 0.01 * signs.reshape(grads[self.planted].shape)
+        return grads
+
+    def exposed(self):
+        return Exposed(self, ("numerical_gradient", "gradient"), ())
+
+
+def _gradient_check(student, reference, rng, planted):
+    checked = _CheckedNet(reference, rng, planted)
+    x, t = rng.normal(size=(3, 4)), np.array([0, 2, 1])
+    got = student.gradient_check(checked.exposed(), x.copy(), t.copy())
+    numerical = checked.net.numerical_gradient(x, t)
+    backprop = _CheckedNet.gradient(checked, x, t)
+    want = {k: float(np.mean(np.abs(backprop[k] - numerical[k]))) for k in KEYS}
+    signed = {k: float(np.mean(backprop[k] - numerical[k])) for k in KEYS}
+    expect.that(isinstance(got, dict) and sorted(got) == sorted(KEYS),
+                f"gradient_check(network, x, t): expected a dict with the keys {sorted(KEYS)}, "
+                f"got {expect.show(got)}")
+    return got, want, signed
+
+
+def _gradient_check_hint(got, key, signed):
+    if expect.is_number(got) and np.isclose(float(got), signed[key], rtol=1e-6, atol=1e-12):
+        return HINTS["gradient_check_abs"]
+    if expect.is_number(got) and float(got) == 0.0:
+        return HINTS["gradient_check_compare"]
+    return None
+
+
+@pytest.mark.unit("gradient_check")
+def test_gradient_check_finds_the_planted_bug(student, reference, rng):
+    planted = KEYS[int(rng.integers(len(KEYS)))]
+    got, want, signed = _gradient_check(student, reference, rng, planted)
+    for key in KEYS:
+        expect.number_close(got[key], want[key], rtol=1e-6, atol=1e-9,
+                            what=f"gradient_check(...)[{key!r}] for a network whose backprop "
+                                 f"gradient of {planted} is wrong by 0.01 per entry",
+                            diagnose=lambda value, key=key: _gradient_check_hint(value, key,
+                                                                                 signed))
+
+
+@pytest.mark.unit("gradient_check")
+def test_gradient_check_correct_network(student, reference, rng):
+    got, want, signed = _gradient_check(student, reference, rng, None)
+    for key in KEYS:
+        value = got[key]
+        expect.that(expect.is_number(value) and 0 <= float(value) < 1e-7,
+                    f"gradient_check(...)[{key!r}] for a correct network: expected a mean "
+                    f"absolute difference between 0 and 1e-7 (here {want[key]:.3g}), got "
+                    f"{expect.show(value)}", _gradient_check_hint(value, key, signed))
+
+
+# --- concept checks (確認テスト): the right answers and why, shown in the feedback only ----
+
+
+@pytest.mark.unit("answer_sigmoid_derivative_at_0")
+def test_answer_sigmoid_derivative_at_0_is_right(answers):
+    grade_answer(answers, "answer_sigmoid_derivative_at_0", 0.25, form="number", example="0.5",
+                 explain=('sigmoid(0) = 1 / (1 + e^0) = 0.5, and the derivative is sigmoid(x) * (1 - sigmoid(x)) = 0.5 * 0.5 = 0.25, the largest value it ever takes.'))
+
+
+@pytest.mark.unit("answer_dW_shape")
+def test_answer_dW_shape_is_right(answers):
+    grade_answer(answers, "answer_dW_shape", (784, 50), form="tuple", example="(3, 4)",
+                 explain=('dW always has the shape of W, because each entry of dW is the gradient of one weight. W maps 784 inputs to 50 outputs, so both are 784 by 50; the batch size 100 disappears in the product of x transposed (784 by 100) and dout (100 by 50).'))
+
+
+@pytest.mark.unit("answer_parameter_count")
+def test_answer_parameter_count_is_right(answers):
+    grade_answer(answers, "answer_parameter_count", 41, form="number", example="12",
+                 explain=('W1 has 2 x 10 = 20 weights, b1 10 biases, W2 10 weights and b2 one bias: 20 + 10 + 10 + 1 = 41.'))

@@ -9,6 +9,7 @@ import functools
 import numpy as np
 import pytest
 
+from autograder.grade.answers import grade_answer
 from autograder.grade.session import StudentError
 from autograder.notebook.training import convert_params
 from autograder.sandbox.rpc import Exposed
@@ -225,3 +226,18 @@ def test_train_reaches_accuracy_on_the_sample(student, reference, rng):
                 f"images of four classes of the bundled Fashion-MNIST sample (T-shirt, "
                 f"trouser, sneaker, bag) the test accuracy is {accuracy:.3f}; the reference "
                 f"reaches about 0.95 (0.80 needed)")
+
+
+# --- concept checks (確認テスト): the right answers and why, shown in the feedback only ----
+
+
+@pytest.mark.unit("answer_online_vs_minibatch")
+def test_answer_online_vs_minibatch_is_right(answers):
+    grade_answer(answers, "answer_online_vs_minibatch", 'a', form="letter", example="'c'",
+                 explain=('Online learning updates the parameters after every single sample (a mini-batch of size 1). Mini-batch learning averages the gradient over a batch of samples first, which is less noisy and uses the hardware better; batch learning uses the whole training set for each update.'))
+
+
+@pytest.mark.unit("answer_batch_choice")
+def test_answer_batch_choice_is_right(answers):
+    grade_answer(answers, "answer_batch_choice", 'b', form="letter", example="'a'",
+                 explain=('np.random.choice(60000, 100) draws 100 integers from range(60000) with replacement by default, so an index may repeat. They are indices: indexing the training images and labels with them picks the mini-batch.'))

@@ -20,18 +20,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .. import curriculum
 from .loader import LoadedNotebook, NotebookError, current_notebook_dir, load_notebook
 
 # Set by the grader's worker; maps (assignment_id, name) to the object to hand out.
 _resolver: Callable[[str, str], Any] | None = None
 _cache: dict[Path, tuple[int, int, LoadedNotebook]] = {}
 
-# Notebook file per assignment. Kept here (not imported from the curriculum table)
-# so that this module stays self-contained inside the grader's sandbox.
-_TOPICS = {
-    "01_perceptron": "perceptron", "02_forward": "forward", "03_learning": "learning",
-    "04_backprop": "backprop", "05_training": "training", "06_optimizers": "optimizers",
-}
+# Notebook topic per assignment, from the curriculum table (which the sandbox mounts too).
+_TOPICS = {a.id: a.topic for a in curriculum.ASSIGNMENTS}
 
 
 class UnitNotReady(RuntimeError):

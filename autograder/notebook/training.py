@@ -68,3 +68,24 @@ def plot_learning_curves(history: Mapping[str, Sequence[float]],
     if path is not None:
         fig.savefig(path)
     return fig
+
+
+def plot_losses(losses: Sequence[float], path: str | Path | None = None) -> Any:
+    """Plot a learning curve: the loss of every training step, on a log scale.
+
+    losses: one float per step, as `train_regression` returns them
+    path: if given, also save the figure there (PNG, SVG or PDF by the suffix)
+    Returns: the matplotlib Figure
+    """
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot(losses, linewidth=0.7)
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_title("Learning curve")
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path)
+    return fig

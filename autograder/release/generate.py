@@ -3,6 +3,7 @@
 The solutions are nbgrader source notebooks: nbgrader replaces each solution region with
 `# YOUR CODE HERE` / `raise NotImplementedError()`, clears outputs, locks read-only cells
 and records checksums. Files beside a notebook (its public tests) are copied as they are.
+The test cells' points come from the curriculum table (stamped into a copy of the source).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .. import curriculum, paths
+from .points import write_stamped
 
 
 def generate_release(dest: Path | None = None, assignment_ids: Iterable[str] | None = None,
@@ -38,10 +40,17 @@ def generate_release(dest: Path | None = None, assignment_ids: Iterable[str] | N
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory(prefix="scratchgrad-release-") as tmp:
+        stamped = Path(tmp) / "source"
+        for assignment_id in ids:
+            a = curriculum.get(assignment_id)
+            shutil.copytree(source / a.id, stamped / a.id,
+                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+            write_stamped(source / a.id / a.notebook, stamped / a.id / a.notebook, a.id)
+        release = Path(tmp) / "release"
         config = Config()
         config.CourseDirectory.root = str(source.parent)
-        config.CourseDirectory.source_directory = str(source)
-        config.CourseDirectory.release_directory = tmp
+        config.CourseDirectory.source_directory = str(stamped)
+        config.CourseDirectory.release_directory = str(release)
         config.GenerateAssignment.no_database = True  # the `--no-db` flag of the CLI
         config.SaveCells.enabled = False
         config.GenerateAssignment.force = True
@@ -54,6 +63,6 @@ def generate_release(dest: Path | None = None, assignment_ids: Iterable[str] | N
             target = dest / assignment_id
             if target.exists():
                 shutil.rmtree(target)
-            shutil.copytree(Path(tmp) / assignment_id, target)
+            shutil.copytree(release / assignment_id, target)
             written.append(target)
     return written

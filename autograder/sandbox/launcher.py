@@ -34,7 +34,8 @@ from .rpc import GRADER, Peer
 
 KIT = Path(__file__).resolve().parents[2]
 # The student-side part of the kit, the only code of ours the sandbox can see.
-KIT_PUBLIC = ("autograder/__init__.py", "autograder/curriculum.py", "autograder/notebook",
+KIT_PUBLIC = ("autograder/__init__.py", "autograder/curriculum.py", "autograder/curriculum.toml",
+              "autograder/notebook",
               "autograder/selfcheck", "autograder/sandbox", "dataset")
 NO_BWRAP_WARNING = ("bubblewrap is not available ({reason}): student code ran in a plain "
                     "subprocess with resource limits and a seccomp filter, but without "

@@ -143,6 +143,41 @@ HINTS: dict[str, str] = {
     "d_mse_batch": (
         "Your result is divided by the batch size. This loss is a sum, not a mean, so its "
         "derivative is not divided by N."),
+    "d_step_values": (
+        "You returned the step function's values. The step function is flat on both sides "
+        "of 0, so its derivative is 0 for every x."),
+    "d_step_at_zero": (
+        "The step function jumps at 0 and has no derivative there. The contract of this "
+        "notebook gives it the value 0 at x = 0, like everywhere else: return 0.0 there, "
+        "not nan or inf."),
+    "regression_init_shapes": (
+        "The network holds W1 of shape (2, 10), b1 of shape (10,), W2 of shape (10,) and "
+        "b2, a single float: the network has one output, so W2 is a vector and b2 a number."),
+    "regression_forward_relu": (
+        "Your z1 is the hidden layer's pre-activation: apply relu to it. The output layer "
+        "uses the identity function, so y gets no activation."),
+    "regression_pre_activation": (
+        "The derivative of relu was taken at z1, the hidden layer's output, instead of at "
+        "its pre-activation (x times W1 plus b1). Where a unit is off, z1 is 0, and relu's "
+        "derivative at the pre-activation is 0 there: compute the pre-activation again "
+        "from x and the network, and take the derivative of relu there."),
+    "regression_update_copy": (
+        "The network passed to train_regression did not change: update the dict you "
+        "received (each network[key]), not a copy of it."),
+    "regression_loss_every_step": (
+        "losses must hold the loss of every step: append it inside the loop, once per "
+        "step, not once after the loop."),
+    "regression_global_network": (
+        "train_regression used a variable `network` that is not its argument. Use the "
+        "network that train_regression receives as its first parameter, and name that "
+        "parameter `network`."),
+    "gradient_check_abs": (
+        "Take the absolute value of the differences before their mean: otherwise positive "
+        "and negative differences cancel out, and a wrong gradient can look right."),
+    "gradient_check_compare": (
+        "Every difference is exactly 0: compare the gradient by backpropagation "
+        "(network.gradient) with the numerical one (network.numerical_gradient), not a "
+        "gradient with itself."),
     "relu_backward_mask": (
         "Relu.backward must zero dout where the forward input was <= 0: remember where "
         "x <= 0 in forward and use it in backward."),

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.selfcheck import expect
+from autograder.selfcheck.answers import expect_answered
 from autograder.selfcheck.hints import HINTS
 
 W = np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]])
@@ -225,3 +226,138 @@ def test_two_layer_net_numerical_gradient(student):
                 f"{expect.show(grads)}", HINTS["gradient_keys"])
     expect.array_close(grads["b2"], [0.161550773, -0.161550773], rtol=1e-4, what="grads['b2']",
                        hint=NUMERICAL_GRADIENT_HINT)
+
+
+# --- the step function's derivative and the regression network ------------------------------
+
+@pytest.mark.unit("d_step_function")
+def test_d_step_function_values(student):
+    expect.array_close(student.d_step_function(np.array([-1.0, 0.0, 2.0])), [0.0, 0.0, 0.0],
+                       what="d_step_function([-1, 0, 2])",
+                       diagnose=[(HINTS["d_step_values"], [0.0, 0.0, 1.0])],
+                       nan_hint=HINTS["d_step_at_zero"])
+
+
+REG_NET = {"W1": np.array([[0.5, -1.0, 0.2], [0.3, 0.4, 0.6]]),
+           "b1": np.array([0.1, -0.2, 0.05]), "W2": np.array([1.0, -0.5, 2.0]), "b2": 0.3}
+REG_X, REG_D = np.array([0.4, 0.8]), 2.8
+REG_Z1, REG_Y = [0.54, 0.0, 0.61], 2.06
+REG_GRAD = {"W1": [[-0.296, 0.0, -0.592], [-0.592, 0.0, -1.184]], "b1": [-0.74, 0.0, -1.48],
+            "W2": [-0.3996, 0.0, -0.4514], "b2": -0.74}
+REG_LOSSES = [0.2738, 0.016041957767015082, 0.000646437884790165]
+
+
+def reg_net():
+    """A small 2-3-1 network (the contract's shapes with 3 hidden units), a fresh copy."""
+    return {k: np.array(v, dtype=float) if np.ndim(v) else v for k, v in REG_NET.items()}
+
+
+@pytest.mark.unit("init_regression_network")
+def test_init_regression_network_shapes(student):
+    net = student.init_regression_network(seed=0)
+    shapes = {"W1": (2, 10), "b1": (10,), "W2": (10,), "b2": ()}
+    expect.that(isinstance(net, dict) and sorted(net) == sorted(shapes),
+                f"init_regression_network(seed=0): expected a dict with the keys "
+                f"{sorted(shapes)}, got {expect.show(net)}", HINTS["regression_init_shapes"])
+    for key, shape in shapes.items():
+        expect.that(np.shape(net[key]) == shape,
+                    f"init_regression_network(seed=0)[{key!r}]: expected shape {shape}, got "
+                    f"{expect.kind(net[key])}", HINTS["regression_init_shapes"])
+
+
+@pytest.mark.unit("forward_regression")
+def test_forward_regression_values(student):
+    got = student.forward_regression(reg_net(), REG_X.copy())
+    expect.that(isinstance(got, tuple) and len(got) == 2,
+                f"forward_regression(network, x): expected a tuple (z1, y), got "
+                f"{expect.kind(got)}")
+    expect.array_close(got[0], REG_Z1, what="z1 of forward_regression(network, [0.4, 0.8])",
+                       diagnose=[(HINTS["regression_forward_relu"], [0.54, -0.28, 0.61])])
+    expect.number_close(got[1], REG_Y, what="y of forward_regression(network, [0.4, 0.8])")
+
+
+@pytest.mark.unit("backward_regression")
+def test_backward_regression_values(student):
+    got = student.backward_regression(reg_net(), REG_X.copy(), REG_D, np.array(REG_Z1), REG_Y)
+    expect.that(isinstance(got, dict) and sorted(got) == sorted(REG_GRAD),
+                f"backward_regression: expected a dict with the keys {sorted(REG_GRAD)}, got "
+                f"{expect.show(got)}")
+    # relu's derivative taken at z1 (1 where z1 >= 0) instead of at the pre-activation
+    wrong = {"b1": [-0.74, 0.37, -1.48], "W1": [[-0.296, 0.148, -0.592], [-0.592, 0.296, -1.184]]}
+    for key in ("W2", "b2", "W1", "b1"):
+        if key == "b2":
+            expect.number_close(got[key], REG_GRAD[key], what="backward_regression(...)['b2']",
+                                hint=HINTS["d_mse_sign"])
+        else:
+            expect.array_close(got[key], REG_GRAD[key], what=f"backward_regression(...)[{key!r}]",
+                               diagnose=[(HINTS["regression_pre_activation"], wrong[key])]
+                               if key in wrong else None)
+
+
+@pytest.mark.unit("train_regression")
+def test_train_regression_three_steps(student):
+    net = reg_net()
+    losses = student.train_regression(net, REG_X[None, :].copy(), np.array([REG_D]), steps=3,
+                                      learning_rate=0.07, seed=0)
+    expect.that(isinstance(losses, (list, tuple, np.ndarray)) and len(losses) == 3,
+                f"train_regression(..., steps=3): expected 3 losses, one per step, got "
+                f"{expect.show(losses)}", HINTS["regression_loss_every_step"])
+    expect.array_close(np.asarray(losses, dtype=float), REG_LOSSES,
+                       what="the losses of 3 steps on the sample x = [0.4, 0.8], d = 2.8")
+    expect.that(not np.array_equal(net["W1"], REG_NET["W1"]),
+                "the network passed to train_regression did not change",
+                HINTS["regression_update_copy"])
+
+
+@pytest.mark.unit("train_regression")
+def test_train_regression_loss_falls(student):
+    data = np.random.default_rng(0)
+    x = data.random((1000, 2))
+    d = 3 * x[:, 0] + 2 * x[:, 1]
+    net = student.init_regression_network(seed=0)
+    losses = np.asarray(student.train_regression(net, x, d, steps=1000, learning_rate=0.07,
+                                                 seed=0), dtype=float)
+    expect.that(losses.shape == (1000,), f"expected 1000 losses, got shape {losses.shape}",
+                HINTS["regression_loss_every_step"])
+    first, last = losses[:100].mean(), losses[-100:].mean()
+    expect.that(last * 10 <= first, f"the mean loss of the last 100 steps ({last:.3g}) must be "
+                f"at least 10 times smaller than that of the first 100 ({first:.3g})")
+
+
+class _FixedNet:
+    """A network whose two gradients are fixed: W's backprop gradient is off by ±0.5."""
+
+    def numerical_gradient(self, x, t):
+        return {"W": np.array([[1.0, 2.0], [3.0, 4.0]]), "b": np.array([0.5, -0.5])}
+
+    def gradient(self, x, t):
+        return {"W": np.array([[1.5, 1.5], [3.5, 3.5]]), "b": np.array([0.5, -0.5])}
+
+
+@pytest.mark.unit("gradient_check")
+def test_gradient_check_values(student):
+    got = student.gradient_check(_FixedNet(), np.zeros((1, 2)), np.array([0]))
+    expect.that(isinstance(got, dict) and sorted(got) == ["W", "b"],
+                f"gradient_check: expected a dict with the keys ['W', 'b'], got "
+                f"{expect.show(got)}")
+    expect.number_close(got["W"], 0.5, what="gradient_check(...)['W'] (every entry off by 0.5)",
+                        diagnose=[(HINTS["gradient_check_abs"], 0.0)])
+    expect.number_close(got["b"], 0.0, what="gradient_check(...)['b'] (equal gradients)")
+
+
+# --- concept checks: only the form of an answer (the grader checks its value) ----------
+
+
+@pytest.mark.unit("answer_sigmoid_derivative_at_0")
+def test_answer_sigmoid_derivative_at_0_is_answered(student):
+    expect_answered(student, "answer_sigmoid_derivative_at_0", form="number", example="0.5")
+
+
+@pytest.mark.unit("answer_dW_shape")
+def test_answer_dW_shape_is_answered(student):
+    expect_answered(student, "answer_dW_shape", form="tuple", example="(3, 4)")
+
+
+@pytest.mark.unit("answer_parameter_count")
+def test_answer_parameter_count_is_answered(student):
+    expect_answered(student, "answer_parameter_count", form="number", example="12")

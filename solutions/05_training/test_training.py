@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from autograder.selfcheck import expect
+from autograder.selfcheck.answers import expect_answered
 from autograder.selfcheck.hints import HINTS
 
 KEYS = ("W1", "b1", "W2", "b2")  # the book's names, as in TwoLayerNet.params
@@ -118,3 +119,16 @@ def test_train_loss_falls(student):
     expect.that(losses[-5:].mean() < losses[:5].mean(),
                 f"the training loss did not fall: first {losses[:5].mean():.3g}, "
                 f"last {losses[-5:].mean():.3g}", HINTS["train_sign"])
+
+
+# --- concept checks: only the form of an answer (the grader checks its value) ----------
+
+
+@pytest.mark.unit("answer_online_vs_minibatch")
+def test_answer_online_vs_minibatch_is_answered(student):
+    expect_answered(student, "answer_online_vs_minibatch", form="letter", example="'c'")
+
+
+@pytest.mark.unit("answer_batch_choice")
+def test_answer_batch_choice_is_answered(student):
+    expect_answered(student, "answer_batch_choice", form="letter", example="'a'")

@@ -45,3 +45,8 @@ def gradient_descent(f, init_x, lr=0.01, step_num=100):
         grad = numerical_gradient(f, x)
         x -= lr * grad
     return x
+
+
+# The concept checks (確認テスト), answered as the course's quizzes answer them.
+answer_cee_delta = "b"
+answer_sgd_step = 0.8 - 0.1 * 2.0

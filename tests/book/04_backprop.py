@@ -15,8 +15,63 @@ def d_relu(x):
     return grad
 
 
+def d_step_function(x):
+    return np.zeros(x.shape)
+
+
 def d_mean_squared_error(y, t):
     return y - t
+
+
+# The Japanese course's day-1 regression network (1_3_stochastic_gradient_descent), with
+# the kit's names, a seeded generator and relu' taken at the pre-activation.
+def init_regression_network(seed=None):
+    rng = np.random.default_rng(seed)
+    network = {}
+    nodesNum = 10
+    network['W1'] = rng.standard_normal((2, nodesNum))
+    network['W2'] = rng.standard_normal(nodesNum)
+    network['b1'] = rng.standard_normal(nodesNum)
+    network['b2'] = rng.standard_normal()
+    return network
+
+
+def forward_regression(network, x):
+    W1, W2 = network['W1'], network['W2']
+    b1, b2 = network['b1'], network['b2']
+    u1 = np.dot(x, W1) + b1
+    z1 = relu(u1)  # noqa: F821 - imported in the notebook
+    u2 = np.dot(z1, W2) + b2
+    y = u2
+    return z1, y
+
+
+def backward_regression(network, x, d, z1, y):
+    grad = {}
+    W1, W2 = network['W1'], network['W2']
+    b1 = network['b1']
+    delta2 = d_mean_squared_error(y, d)
+    grad['b2'] = np.sum(delta2, axis=0)
+    grad['W2'] = np.dot(z1.T, delta2)
+    u1 = np.dot(x, W1) + b1
+    delta1 = np.dot(delta2, W2.T) * d_relu(u1)
+    grad['b1'] = delta1
+    grad['W1'] = np.dot(x.reshape(-1, 1), delta1.reshape(1, -1))
+    return grad
+
+
+def train_regression(network, x_train, d_train, steps=1000, learning_rate=0.07, seed=None):
+    rng = np.random.default_rng(seed)
+    losses = []
+    for i in rng.choice(len(x_train), steps):
+        x, d = x_train[i], d_train[i]
+        z1, y = forward_regression(network, x)
+        grad = backward_regression(network, x, d, z1, y)
+        for key in ('W1', 'W2', 'b1', 'b2'):
+            network[key] -= learning_rate * grad[key]
+        loss = mean_squared_error(y, d)  # noqa: F821 - imported in the notebook
+        losses.append(loss)
+    return losses
 
 
 class Relu:
@@ -148,3 +203,19 @@ class TwoLayerNet:
         grads['W1'], grads['b1'] = self.layers['Affine1'].dW, self.layers['Affine1'].db
         grads['W2'], grads['b2'] = self.layers['Affine2'].dW, self.layers['Affine2'].db
         return grads
+
+
+def gradient_check(network, x, t):
+    grad_numerical = network.numerical_gradient(x, t)
+    grad_backprop = network.gradient(x, t)
+    diffs = {}
+    for key in grad_numerical.keys():
+        diff = np.average(np.abs(grad_backprop[key] - grad_numerical[key]))
+        diffs[key] = diff
+    return diffs
+
+
+# The concept checks (確認テスト), answered as the course's quizzes answer them.
+answer_sigmoid_derivative_at_0 = 0.25
+answer_dW_shape = (784, 50)
+answer_parameter_count = 2 * 10 + 10 + 10 * 1 + 1

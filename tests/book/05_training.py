@@ -31,3 +31,8 @@ def train(network, x_train, t_train, x_test, t_test, iters_num=10000, batch_size
             test_acc_list.append(test_acc)
     return {"train_loss": train_loss_list, "train_acc": train_acc_list,
             "test_acc": test_acc_list}
+
+
+# The concept checks (確認テスト), answered as the course's quizzes answer them.
+answer_online_vs_minibatch = "a"
+answer_batch_choice = "B"

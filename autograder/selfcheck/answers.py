@@ -1,0 +1,78 @@
+"""Concept checks (確認テスト): questions answered as values in a code cell.
+
+`answer_sigmoid_derivative_at_0 = 0.5` is read, never run, by the grader
+(autograder/grade/answers.py). This module holds what both sides say about the *form* of an
+answer: a number, a tuple of integers, or a letter. The right answers and their
+explanations live only in the hidden suites, so neither `check()` nor the release can show
+them; the grade's feedback shows them once the teacher releases it after the due date.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .expect import CheckFailed
+
+# Student-facing messages: whole sentences with named placeholders, for translation.
+MSG_NOT_ANSWERED = "{name}: not answered yet (replace None with your answer)"
+MSG_WRONG_FORM = "{name}: expected {form} such as {example}, got {got}"
+MSG_WRONG_LETTER = "{name}: expected one of the letters {letters}, got {got}"
+MSG_ANSWERED = ("{name} is answered; the grader checks its value, and the feedback explains "
+                "the right answer after the due date")
+
+FORMS = {"number": "a number", "tuple": "a tuple of integers", "letter": "a letter"}
+
+
+class NotAnswered(CheckFailed):
+    """The question has no answer yet (None, or no assignment at all)."""
+
+
+def describe(value: Any) -> str:
+    """What the student gave, in words: "the text 'b'", "the list [3, 4]", "the number 2"."""
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {text!r}"
+    if isinstance(value, bool):
+        return f"the truth value {value}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return f"the list {value!r}"[:80]
+    if isinstance(value, tuple):
+        return f"the tuple {value!r}"[:80]
+    return f"a value of type {type(value).__name__}"
+
+
+def answer_form(name: str, value: Any, form: str, example: str,
+                letters: str = "abcd") -> Any:
+    """`value` in its normal form (a float, a tuple of ints, a lower-case letter), or
+    CheckFailed with one line saying what form was expected and what came instead."""
+    if value is None:
+        raise NotAnswered(MSG_NOT_ANSWERED.format(name=name))
+    if form == "number":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif form == "tuple":
+        if isinstance(value, tuple) and all(isinstance(v, int) and not isinstance(v, bool)
+                                            for v in value):
+            return value
+    elif form == "letter":
+        if isinstance(value, str) and value.strip().lower() in letters:
+            return value.strip().lower()
+        raise CheckFailed(MSG_WRONG_LETTER.format(name=name, letters=", ".join(letters),
+                                                  got=describe(value)))
+    else:  # pragma: no cover - a question's declaration is the teacher's
+        raise ValueError(f"unknown answer form {form!r}")
+    raise CheckFailed(MSG_WRONG_FORM.format(name=name, form=FORMS[form], example=example,
+                                            got=describe(value)))
+
+
+def expect_answered(student: Any, name: str, form: str, example: str,
+                    letters: str = "abcd") -> None:
+    """The public check of a concept question: answered, in the right form."""
+    try:
+        value = getattr(student, name)
+    except CheckFailed:  # no assignment to the name at all
+        raise NotAnswered(MSG_NOT_ANSWERED.format(name=name)) from None
+    answer_form(name, value, form, example, letters)
+    print(MSG_ANSWERED.format(name=name))
