@@ -106,10 +106,16 @@ BOOK_CASES = [(folder, a.id) for folder in ("book", "variants") for a in curricu
 
 
 def _definition(source: str, name: str) -> ast.AST | None:
+    """The definition of `name` in `source`, or for a concept check's answer its last
+    assignment (the one a notebook's run leaves)."""
+    answer = None
     for node in ast.parse(source).body:
         if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
             return node
-    return None
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            answer = node
+    return answer
 
 
 @pytest.mark.parametrize(("folder", "aid"), BOOK_CASES, ids=[f"{f}-{a}" for f, a in BOOK_CASES])
