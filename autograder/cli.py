@@ -20,6 +20,13 @@ MSG_COURSE_NEXT = ("Next, in {course}: `nbgrader db student import students.csv`
                    "db student add ID`), `scratchgrad course check .`, then for each assignment "
                    "in order `nbgrader generate_assignment 02_forward` and `nbgrader "
                    "release_assignment 02_forward`.")
+MSG_DEST_EXISTS = "{dest} already exists; give a folder that does not exist yet."
+MSG_CURRICULUM_COPIED = ("Copied the curriculum of {source} into {dest}. Edit it there and "
+                         "give `--curriculum {dest}` to every scratchgrad command (or to "
+                         "`scratchgrad course init`, which records it in the course).")
+MSG_STUDENT_WHEEL = ("Wrote {wheel}: the students' package (check(), `pytest assignments`, "
+                     "from_assignment, the dataset loaders; no solution, hidden test or "
+                     "rubric). Students install it with `pip install {wheel}`.")
 MSG_DEMO_KEPT = ("The reports are kept in {out} (delete that folder when done, or choose the "
                  "folder with `scratchgrad demo --out DIR`); the demo's notebooks are removed.")
 
@@ -126,6 +133,24 @@ def _curriculum():
     return curriculum
 
 
+def _student_wheel(args: argparse.Namespace) -> int:
+    from .release.wheels import student_wheel
+
+    print(MSG_STUDENT_WHEEL.format(wheel=student_wheel(args.out)))
+    return 0
+
+
+def _curriculum_copy(args: argparse.Namespace) -> int:
+    from . import paths
+
+    if args.dest.exists():
+        raise UsageError(MSG_DEST_EXISTS.format(dest=args.dest))
+    source = paths.current()
+    source.copy_to(args.dest)
+    print(MSG_CURRICULUM_COPIED.format(source=source.root, dest=args.dest))
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -148,6 +173,30 @@ def _demo(args: argparse.Namespace) -> int:
         return code
 
 
+def _curriculum_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--curriculum", type=Path, metavar="DIR",
+                        help="grade with the curriculum folder DIR (reference notebooks, "
+                             "hidden suites, rubric; make one with `scratchgrad curriculum "
+                             "copy DIR`) instead of the kit's own; with a course, the default "
+                             "is the one `course init` recorded")
+
+
+def _choose_curriculum(args: argparse.Namespace) -> None:
+    """The curriculum of this run: --curriculum, else the course's recorded one, else the
+    kit's own (or SCRATCHGRAD_CURRICULUM's)."""
+    from . import paths
+
+    folder = getattr(args, "curriculum", None)
+    course = getattr(args, "course", None)
+    creating = args.command == "course" and args.course_command == "init"
+    if folder is None and course is not None and not creating:
+        from .course.init import recorded_curriculum
+
+        folder = recorded_curriculum(course)
+    if folder is not None:
+        paths.use(folder)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scratchgrad",
@@ -163,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="write here instead of the kit's assignments/ folder")
     release.add_argument("--assignment", action="append", metavar="ID",
                          help="only this assignment (repeatable)")
+    _curriculum_option(release)
     release.set_defaults(run=_release)
 
     grade = commands.add_parser(
@@ -202,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="no progress bar, no table and, with --course, no warnings "
                             "(errors are still printed; `scratchgrad course check` lists the "
                             "warnings)")
+    _curriculum_option(grade)
     grade.set_defaults(run=_grade)
 
     course = commands.add_parser(
@@ -230,6 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "config (default: nbgrader's, /usr/local/share/nbgrader/exchange)")
     init.add_argument("--lms", choices=["canvas", "moodle"], default="canvas",
                       help="file-name pattern for `nbgrader zip_collect` (default: canvas)")
+    _curriculum_option(init)
     init.set_defaults(run=_course_init)
 
     check = course_commands.add_parser(
@@ -246,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--assignment", action="extend", nargs="+", metavar="ID",
                        help="only these assignments (default: every one generated or "
                             "collected in COURSE)")
+    _curriculum_option(check)
     check.set_defaults(run=_course_check)
 
     sync = course_commands.add_parser(
@@ -262,7 +315,32 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the course folder (the one holding nbgrader_config.py)")
     sync.add_argument("--assignment", action="extend", nargs="+", metavar="ID",
                       help="only these assignments (default: all six)")
+    _curriculum_option(sync)
     sync.set_defaults(run=_course_sync)
+
+    curriculum = commands.add_parser(
+        "curriculum", help="copy the curriculum into a folder of your own",
+        description="copy: write the curriculum in use (the kit's own, or --curriculum's) "
+                    "into DEST as a curriculum folder: solutions/ (nbgrader source notebooks "
+                    "and public tests), assignments/ (their release), hidden/ (the hidden "
+                    "suites), rubric.toml, demo_class.toml and catalogue/ (the demo's "
+                    "mistakes). Keep it under your own version control.")
+    curriculum_commands = curriculum.add_subparsers(dest="curriculum_command", required=True,
+                                                    metavar="CURRICULUM_COMMAND")
+    copy = curriculum_commands.add_parser("copy", help="copy the curriculum into DEST")
+    copy.add_argument("dest", type=Path, metavar="DEST", help="a folder that does not exist")
+    _curriculum_option(copy)
+    copy.set_defaults(run=_curriculum_copy)
+
+    wheel = commands.add_parser(
+        "student-wheel", help="write the students' package (a wheel without solutions)",
+        description="Write scratchgrad-student's wheel: what the students' notebooks and "
+                    "public tests need (check(), the `pytest assignments` plugin, "
+                    "from_assignment, the dataset loaders and the bundled sample), without "
+                    "a reference solution, a hidden suite, the rubric or the grader.")
+    wheel.add_argument("-o", "--out", type=Path, default=Path("."), metavar="DIR",
+                       help="the folder to write the wheel into (default: this folder)")
+    wheel.set_defaults(run=_student_wheel)
 
     demo = commands.add_parser(
         "demo", help="grade the bundled demo class and print the table",
@@ -275,6 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="students graded in parallel (default: the number of cores)")
     demo.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
                       help="as for `scratchgrad grade` (see `scratchgrad grade --help`)")
+    _curriculum_option(demo)
     demo.set_defaults(run=_demo)
     return parser
 
@@ -286,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .report import ReportError
 
     try:
+        _choose_curriculum(args)
         return args.run(args)
     except (UsageError, CourseError, ReportError, KeyError, FileNotFoundError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc

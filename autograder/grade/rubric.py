@@ -5,16 +5,13 @@ from __future__ import annotations
 import functools
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .. import curriculum
-
-RUBRIC = Path(__file__).with_name("rubric.toml")
+from .. import curriculum, paths
 
 
 @dataclass(frozen=True)
@@ -28,7 +25,7 @@ class RubricCheck:
 def checks(assignment_id: str) -> tuple[RubricCheck, ...]:
     """The checks of an assignment in rubric order."""
     a = curriculum.get(assignment_id)
-    table = tomllib.loads(RUBRIC.read_text(encoding="utf-8")).get(assignment_id, {})
+    table = tomllib.loads(paths.current().rubric.read_text(encoding="utf-8")).get(assignment_id, {})
     out = []
     for unit, entries in table.items():
         if unit not in a.units:

@@ -177,6 +177,20 @@ def _runtime_paths() -> list[Path]:
     return paths
 
 
+def _secrets(runtime: list[Path]) -> list[Path]:
+    """The kit's folders (grader, solutions, hidden suites, rubric) that a runtime path
+    happens to contain, to be hidden under an empty tmpfs: a clone inside the Python prefix,
+    the `autograder` package of a wheel in site-packages (its curriculum with it), a
+    curriculum folder kept under /usr. A folder that holds a runtime path is never one
+    (a clone's .venv/)."""
+    from .. import paths
+
+    candidates = {KIT, Path(__file__).resolve().parents[1], paths.current().root}
+    return sorted(secret for secret in candidates
+                  if any(secret.is_relative_to(p) for p in runtime)
+                  and not any(p.is_relative_to(secret) for p in runtime))
+
+
 def bwrap_command(bwrap: str, control_fd: int, tmp_bytes: int | None = None) -> list[str]:
     cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
            "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
@@ -198,11 +212,8 @@ def bwrap_command(bwrap: str, control_fd: int, tmp_bytes: int | None = None) -> 
     runtime = _runtime_paths()
     for path in runtime:
         cmd += ["--ro-bind", str(path), str(path)]
-    # Hide the kit (solutions, hidden suites, grader) wherever a runtime path happens to
-    # contain it: a repository inside the Python prefix, or a non-editable install.
-    for secret in (KIT, Path(__file__).resolve().parents[1]):
-        if any(secret.is_relative_to(p) for p in runtime):
-            cmd += ["--tmpfs", str(secret)]
+    for secret in _secrets(runtime):
+        cmd += ["--tmpfs", str(secret)]
     for rel in KIT_PUBLIC:
         cmd += ["--ro-bind", str(KIT / rel), f"/kit/{rel}"]
     return [*cmd, *_python_command(Path("/kit"), control_fd, tmp_bytes)]
