@@ -27,6 +27,9 @@ MSG_CURRICULUM_COPIED = ("Copied the curriculum of {source} into {dest}. Edit it
 MSG_STUDENT_WHEEL = ("Wrote {wheel}: the students' package (check(), `pytest assignments`, "
                      "from_assignment, the dataset loaders; no solution, hidden test or "
                      "rubric). Students install it with `pip install {wheel}`.")
+MSG_GRADESCOPE_ZIP = ("Wrote {zip}: upload it as the autograder of a Gradescope programming "
+                      "assignment for {assignment} (Ubuntu base image); students upload "
+                      "their notebook.")
 MSG_DEMO_KEPT = ("The reports are kept in {out} (delete that folder when done, or choose the "
                  "folder with `scratchgrad demo --out DIR`); the demo's notebooks are removed.")
 
@@ -46,8 +49,9 @@ def _release(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from .collect.submissions import SubmissionsError, discover
-    from .grade.engine import Options, count_by_status, grade_class
+    from .grade.engine import Options, count_by_status, grade_class, sort_results
     from .report import SubmissionWriter, prepare_out
+    from .report.reuse import MSG_REUSED, plan
     from .report.table import grade_table, warn_if_unsandboxed
 
     if args.course is not None:
@@ -70,9 +74,15 @@ def _grade(args: argparse.Namespace) -> int:
     options = Options(isolation=args.isolation)
     if args.jobs:
         options.jobs = args.jobs
-    writer = SubmissionWriter(args.out, args.format or [])
-    results = grade_class(folders, options, on_result=writer, progress=not args.quiet)
+    formats = args.format or []
+    todo = plan(folders, args.out, options, formats, force=args.force)
+    writer = SubmissionWriter(args.out, formats)
+    results = sort_results(todo.reused + grade_class(
+        todo.to_grade, options, on_result=writer, progress=not args.quiet,
+        reused=len(todo.reused)))
     writer.finish(results)
+    if todo.reused and not args.quiet:
+        print(MSG_REUSED.format(reused=len(todo.reused), total=len(results)), file=sys.stderr)
     warn_if_unsandboxed(results)
     if not args.quiet:
         print(grade_table(results))
@@ -133,6 +143,20 @@ def _curriculum():
     return curriculum
 
 
+def _gradescope(args: argparse.Namespace) -> int:
+    from .gradescope.package import build_zip
+
+    print(MSG_GRADESCOPE_ZIP.format(zip=build_zip(args.assignment, args.out, args.visibility),
+                                    assignment=args.assignment))
+    return 0
+
+
+def _gradescope_run(args: argparse.Namespace) -> int:
+    from .gradescope.run import run
+
+    return run(args.root)
+
+
 def _student_wheel(args: argparse.Namespace) -> int:
     from .release.wheels import student_wheel
 
@@ -166,7 +190,7 @@ def _demo(args: argparse.Namespace) -> int:
               f" against the hidden suites...")
         grade_args = argparse.Namespace(
             submissions=submissions, out=out, assignment=None, jobs=args.jobs, format=None,
-            course=None, quiet=False, isolation=args.isolation)
+            course=None, quiet=False, isolation=args.isolation, force=True)
         code = _grade(grade_args)
         if args.out is None:
             print(MSG_DEMO_KEPT.format(out=out))
@@ -236,6 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="students graded in parallel (default: the number of cores)")
     grade.add_argument("--format", action="append", choices=["gradescope"],
                        help="also write Gradescope's results.json per submission")
+    grade.add_argument("--force", action="store_true",
+                       help="grade every submission again, also those whose report in OUT is "
+                            "from an unchanged notebook, hidden suite, reference, rubric and "
+                            "kit (by default those reports are kept)")
     grade.add_argument("--course", type=Path, metavar="COURSE",
                        help="grade an nbgrader course's submitted/ folder into its gradebook "
                             "(run `nbgrader collect --update ID` first to pick up resubmissions)")
@@ -331,6 +359,33 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("dest", type=Path, metavar="DEST", help="a folder that does not exist")
     _curriculum_option(copy)
     copy.set_defaults(run=_curriculum_copy)
+
+    gradescope = commands.add_parser(
+        "gradescope", help="write Gradescope's autograder.zip for one assignment",
+        description="Write autograder.zip for a Gradescope programming assignment: setup.sh "
+                    "(installs bubblewrap with apt and the kit from the wheel in the zip), "
+                    "run_autograder (grades the uploaded notebook in the sandbox and writes "
+                    "results.json), the kit's wheel and the curriculum it grades with.")
+    gradescope.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. 02_forward")
+    gradescope.add_argument("-o", "--out", type=Path, default=Path("autograder.zip"),
+                            metavar="ZIP", help="the zip to write (default: autograder.zip)")
+    gradescope.add_argument("--visibility", choices=["visible", "after_due_date", "hidden"],
+                            default="after_due_date",
+                            help="when students see each check's result (default: "
+                                 "after_due_date; the total score follows Gradescope's "
+                                 "own setting)")
+    _curriculum_option(gradescope)
+    gradescope.set_defaults(run=_gradescope)
+
+    gradescope_run = commands.add_parser(
+        "gradescope-run", help="(inside Gradescope) grade ROOT/submission/, write results.json",
+        description="What the autograder.zip's run_autograder runs: grade the notebook in "
+                    "ROOT/submission/ and write ROOT/results/results.json, always (score 0 "
+                    "and the reason when there is nothing to grade).")
+    gradescope_run.add_argument("--root", type=Path, metavar="ROOT",
+                                help="Gradescope's folder (default: "
+                                     "$SCRATCHGRAD_GRADESCOPE_ROOT, else /autograder)")
+    gradescope_run.set_defaults(run=_gradescope_run)
 
     wheel = commands.add_parser(
         "student-wheel", help="write the students' package (a wheel without solutions)",
