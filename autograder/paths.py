@@ -107,8 +107,9 @@ class Curriculum:
 
 
 def default() -> Curriculum:
-    """The kit's own curriculum: the clone's, else the one the wheel ships."""
-    if (ROOT / "solutions").is_dir() and (ROOT / "pyproject.toml").is_file():
+    """The kit's own curriculum: the clone's (a wheel has no autograder/hidden/), else the
+    one the wheel ships."""
+    if (PACKAGE / "hidden").is_dir() and (ROOT / "solutions").is_dir():
         return Curriculum.in_clone(ROOT)
     return Curriculum.in_folder(PACKAGED)
 
