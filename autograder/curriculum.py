@@ -94,6 +94,19 @@ def get(assignment_id: str) -> Assignment:
         ) from None
 
 
+def upstream(assignment_id: str) -> list[str]:
+    """The assignments whose references grading `assignment_id` may load: those it imports
+    from, and theirs in turn (05 imports TwoLayerNet from 04, which imports softmax from 02)."""
+    found: list[str] = []
+    todo = list(get(assignment_id).imports)
+    while todo:
+        aid = todo.pop(0)
+        if aid not in found:
+            found.append(aid)
+            todo += list(get(aid).imports)
+    return sorted(found)
+
+
 def assignment_of(unit: str) -> Assignment:
     """The assignment that grades `unit` (a qualified unit name or a top-level name)."""
     for a in ASSIGNMENTS:

@@ -75,7 +75,7 @@ def _run(container: tuple[Path, Env], files: dict[str, bytes]) -> dict:
     return results
 
 
-def _validate(results: dict) -> None:
+def _validate(results: dict, visibility: str = "hidden") -> None:
     """Gradescope's results.json, as the issue lists its fields."""
     assert isinstance(results["score"], float)
     assert isinstance(results["execution_time"], float) and results["execution_time"] >= 0
@@ -83,7 +83,7 @@ def _validate(results: dict) -> None:
     assert results["stdout_visibility"] == "hidden"
     for test in results["tests"]:
         assert TEST_FIELDS <= set(test)
-        assert test["visibility"] == "hidden"  # --visibility hidden
+        assert test["visibility"] == visibility
         assert test["status"] in ("passed", "failed")
         assert 0 <= test["score"] <= test["max_score"]
         assert "def test_" not in test["output"] and "assert " not in test["output"]
@@ -133,3 +133,25 @@ def test_the_right_notebook_among_other_files_is_graded(container):
                                ".ipynb_checkpoints/forward-checkpoint.ipynb": _notebook()})
     assert results["score"] == 16
     assert "notes.txt" in results["output"]
+
+
+def test_an_assignment_that_imports_gets_every_reference_it_needs(tmp_path):
+    """05 imports TwoLayerNet from 04, which imports softmax from 02: the zip carries the
+    references all the way up, and a finished notebook gets every point."""
+    from test_batch import run
+
+    b = curriculum.get("05_training")
+    root = tmp_path / "autograder"
+    made = run("gradescope", b.id, "-o", tmp_path / "a.zip")
+    assert made.returncode == 0, made.stderr
+    with zipfile.ZipFile(tmp_path / "a.zip") as zf:
+        zf.extractall(root / "source")
+    assert sorted(p.name for p in (root / "source" / "curriculum" / "solutions").iterdir()) \
+        == ["02_forward", "03_learning", "04_backprop", "05_training"]
+    (root / "submission").mkdir()
+    (root / "submission" / b.notebook).write_text(json.dumps(student_notebook(b.id)))
+    done = run("gradescope-run", "--root", root)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    _validate(results, "after_due_date")
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) > 0, results

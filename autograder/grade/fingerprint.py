@@ -43,13 +43,13 @@ def _file_hash(h: hashlib._Hash, path: Path) -> None:
 @functools.cache
 def assignment_hash(assignment_id: str) -> str:
     """The assignment's hidden suite, rubric and reference notebooks (its own and those of
-    the assignments it imports from), with the kit."""
+    the assignments it imports from, directly or not), with the kit."""
     a = curriculum.get(assignment_id)
     chosen = paths.current()
     h = hashlib.sha256(kit_hash().encode())
     _file_hash(h, chosen.hidden_suite(a.id))
     h.update(repr(rubric.checks(a.id)).encode())
-    for aid in (a.id, *sorted(a.imports)):
+    for aid in (a.id, *curriculum.upstream(a.id)):
         _file_hash(h, paths.solutions_dir() / aid / curriculum.get(aid).notebook)
     return h.hexdigest()
 

@@ -65,7 +65,7 @@ def build_zip(assignment_id: str, out: Path, visibility: str = "after_due_date")
     if visibility not in VISIBILITIES:
         raise ValueError(MSG_VISIBILITY.format(choices=", ".join(VISIBILITIES),
                                                given=visibility))
-    needed = [a.id, *sorted(a.imports)]
+    needed = [a.id, *curriculum.upstream(a.id)]
     with tempfile.TemporaryDirectory(prefix="scratchgrad-gradescope-") as tmp:
         wheel = kit_wheel(Path(tmp) / "wheel")
         folder = paths.current().copy_to(Path(tmp) / CURRICULUM, needed)
