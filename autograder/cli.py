@@ -20,6 +20,9 @@ MSG_COURSE_NEXT = ("Next, in {course}: `nbgrader db student import students.csv`
                    "db student add ID`), `scratchgrad course check .`, then for each assignment "
                    "in order `nbgrader generate_assignment 02_forward` and `nbgrader "
                    "release_assignment 02_forward`.")
+MSG_RELEASE_INSIDE_WHEEL = ("The kit's own curriculum is part of the installed package and is "
+                            "not rewritten; give --dest DIR, or work on a copy (`scratchgrad "
+                            "curriculum copy DIR`, then --curriculum DIR).")
 MSG_DEST_EXISTS = "{dest} already exists; give a folder that does not exist yet."
 MSG_CURRICULUM_COPIED = ("Copied the curriculum of {source} into {dest}. Edit it there and "
                          "give `--curriculum {dest}` to every scratchgrad command (or to "
@@ -39,8 +42,11 @@ class UsageError(Exception):
 
 
 def _release(args: argparse.Namespace) -> int:
+    from . import paths
     from .release import generate_release
 
+    if args.dest is None and paths.current().root == paths.PACKAGED:
+        raise UsageError(MSG_RELEASE_INSIDE_WHEEL)
     written = generate_release(dest=args.dest, assignment_ids=args.assignment or None)
     for folder in written:
         print(f"wrote {folder}")
