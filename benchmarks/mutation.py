@@ -383,6 +383,13 @@ BREAKS: tuple[Break, ...] = (
                  "    for secret in _secrets(runtime):\n",
                  "    for secret in _secrets(runtime)[:0]:\n"),),
           (f"{INSTALL}::test_the_sandbox_hides_the_kit_installed_from_a_wheel",)),
+    Break("site_packages_hidden",
+          "a wheel's site-packages stays in the sandbox's sight (numpy is installed there too); "
+          "the break hides all of it",
+          (Patch("autograder/sandbox/launcher.py",
+                 "    candidates = {paths.PACKAGE, paths.current().root}\n",
+                 "    candidates = {paths.PACKAGE, paths.current().root, KIT}\n"),),
+          (f"{INSTALL}::test_the_sandbox_hides_the_kit_installed_from_a_wheel",)),
     Break("fingerprint_ignores_the_hidden_suite",
           "a result is reused only while its hidden suite is unchanged",
           (Patch("autograder/grade/fingerprint.py",

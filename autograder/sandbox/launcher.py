@@ -181,14 +181,17 @@ def _secrets(runtime: list[Path]) -> list[Path]:
     """The kit's folders (grader, solutions, hidden suites, rubric) that a runtime path
     happens to contain, to be hidden under an empty tmpfs: a clone inside the Python prefix,
     the `autograder` package of a wheel in site-packages (its curriculum with it), a
-    curriculum folder kept under /usr. A folder that holds a runtime path is never one
-    (a clone's .venv/)."""
+    curriculum folder kept under /usr. Never the site-packages a wheel is installed in
+    (numpy is there too), nor a folder that holds a runtime path (a clone's .venv/)."""
     from .. import paths
 
-    candidates = {KIT, Path(__file__).resolve().parents[1], paths.current().root}
-    return sorted(secret for secret in candidates
-                  if any(secret.is_relative_to(p) for p in runtime)
-                  and not any(p.is_relative_to(secret) for p in runtime))
+    candidates = {paths.PACKAGE, paths.current().root}
+    if paths.default().root == KIT:  # a clone: all of it (solutions/, tests/, ...)
+        candidates.add(KIT)
+    hidden = [secret for secret in candidates
+              if any(secret.is_relative_to(p) for p in runtime)
+              and not any(p.is_relative_to(secret) for p in runtime)]
+    return sorted(s for s in hidden if not any(s != o and s.is_relative_to(o) for o in hidden))
 
 
 def bwrap_command(bwrap: str, control_fd: int, tmp_bytes: int | None = None) -> list[str]:
