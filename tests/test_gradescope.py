@@ -59,7 +59,8 @@ def test_the_zip_holds_gradescopes_layout_and_installs_nothing_else(autograder_z
     assert not any(word in setup for word in ("curl", "wget", "git clone", "http"))
 
 
-def _run(container: tuple[Path, Env], files: dict[str, bytes]) -> dict:
+def _run(container: tuple[Path, Env], files: dict[str, bytes],
+         extra_env: dict[str, str] | None = None) -> dict:
     root, env = container
     for folder in ("submission", "results"):
         shutil.rmtree(root / folder, ignore_errors=True)
@@ -67,8 +68,9 @@ def _run(container: tuple[Path, Env], files: dict[str, bytes]) -> dict:
     for name, data in files.items():
         (root / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "submission" / name).write_bytes(data)
-    done = env.run("bash", root / "source" / "run_autograder",
-                   env={ROOT_VAR: str(root), "SCRATCHGRAD_PYTHON": str(env.python)})
+    done = env.run("/bin/bash", root / "source" / "run_autograder",
+                   env={ROOT_VAR: str(root), "SCRATCHGRAD_PYTHON": str(env.python),
+                        **(extra_env or {})})
     assert done.returncode == 0, done.stderr
     results = json.loads((root / "results" / "results.json").read_text())
     _validate(results)
@@ -98,6 +100,15 @@ def test_a_finished_notebook_gets_every_point(container):
     results = _run(container, {A.notebook: _notebook()})
     assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 16
     assert results["output"].startswith(f"**{A.id}: 16 of 16 points.**")
+
+
+def test_without_bubblewrap_the_fallback_grades_and_says_so(container):
+    """A container where bwrap cannot run (here: not on PATH): the plain subprocess with the
+    sandbox's limits grades, and the summary tells the student and instructor why."""
+    _, env = container
+    results = _run(container, {A.notebook: _notebook()}, {"PATH": str(env.prefix / "bin")})
+    assert results["score"] == 16
+    assert "> bubblewrap is not available (bwrap is not installed)" in results["output"]
 
 
 def test_a_buggy_notebook_loses_the_points_of_its_mistake(container):
