@@ -23,7 +23,7 @@ rerun after one student changed one notebook. With --gradescope, Gradescope's
 run_autograder (from `scratchgrad gradescope`'s zip, against a simulated /autograder) grades
 one student's six notebooks, one run each, pinned to one core with `taskset`; the peak
 memory is the largest sum of the resident memory of every process of the run (grader,
-sandbox, worker), sampled every 10 ms.
+bubblewrap, zygote, workers), sampled every 10 ms.
 
 Targets (issue #3): 100 students x 6 assignments in at most 60 s wall on 2 cores, and at
 least 20x nbgrader autograde per notebook. Issue #13: the unchanged class's rerun at most
@@ -151,23 +151,28 @@ def time_incremental(submissions: Path, out: Path, jobs: int) -> dict[str, float
     return times
 
 
-def _tree_rss(session: int) -> int:
-    """Resident bytes of every process in `session`."""
-    total = 0
+def _tree_rss(root: int) -> int:
+    """Resident bytes of `root` and every process below it (bubblewrap starts the sandbox
+    in a session of its own, so the tree, not the session, is what counts)."""
+    parents, rss = {}, {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             stat = Path(f"/proc/{entry}/stat").read_text()
-            if int(stat[stat.rindex(")") + 2:].split()[3]) != session:
-                continue
             status = Path(f"/proc/{entry}/status").read_text()
-        except (OSError, ValueError, IndexError):
+        except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1]) * 1024
-    return total
+        parents[int(entry)] = int(stat[stat.rindex(")") + 2:].split()[1])
+        rss[int(entry)] = next((int(line.split()[1]) * 1024 for line in status.splitlines()
+                                if line.startswith("VmRSS:")), 0)
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier += children
+    return sum(rss.get(pid, 0) for pid in tree)
 
 
 def time_gradescope(submissions: Path, work: Path) -> dict[str, tuple[float, int, float]]:
