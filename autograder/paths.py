@@ -106,12 +106,15 @@ class Curriculum:
         return dest
 
 
+def is_clone() -> bool:
+    """Whether the kit runs from a clone of its repository (a wheel has no
+    autograder/hidden/ and nothing beside its packages)."""
+    return (PACKAGE / "hidden").is_dir() and (ROOT / "solutions").is_dir()
+
+
 def default() -> Curriculum:
-    """The kit's own curriculum: the clone's (a wheel has no autograder/hidden/), else the
-    one the wheel ships."""
-    if (PACKAGE / "hidden").is_dir() and (ROOT / "solutions").is_dir():
-        return Curriculum.in_clone(ROOT)
-    return Curriculum.in_folder(PACKAGED)
+    """The kit's own curriculum: the clone's, else the one the wheel ships."""
+    return Curriculum.in_clone(ROOT) if is_clone() else Curriculum.in_folder(PACKAGED)
 
 
 _current: Curriculum | None = None

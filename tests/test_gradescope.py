@@ -98,7 +98,7 @@ def _notebook(**kwargs) -> bytes:
 
 def test_a_finished_notebook_gets_every_point(container):
     results = _run(container, {A.notebook: _notebook()})
-    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 16
+    assert results["score"] == sum(t["max_score"] for t in results["tests"]) == 16, results
     assert results["output"].startswith(f"**{A.id}: 16 of 16 points.**")
 
 
@@ -107,7 +107,7 @@ def test_without_bubblewrap_the_fallback_grades_and_says_so(container):
     sandbox's limits grades, and the summary tells the student and instructor why."""
     _, env = container
     results = _run(container, {A.notebook: _notebook()}, {"PATH": str(env.prefix / "bin")})
-    assert results["score"] == 16
+    assert results["score"] == 16, results
     assert "> bubblewrap is not available (bwrap is not installed)" in results["output"]
 
 
@@ -142,7 +142,7 @@ def test_what_cannot_earn_points_gets_zero_and_a_reason(container, files, reason
 def test_the_right_notebook_among_other_files_is_graded(container):
     results = _run(container, {f"hw/{A.notebook}": _notebook(), "notes.txt": b"hello",
                                ".ipynb_checkpoints/forward-checkpoint.ipynb": _notebook()})
-    assert results["score"] == 16
+    assert results["score"] == 16, results
     assert "notes.txt" in results["output"]
 
 

@@ -45,7 +45,7 @@ def _config_text(course_id: str, exchange: Path | None, lms: str) -> str:
         lines += ["# The folder that release_assignment, fetch_assignment, submit and collect share.",
                   f"c.Exchange.root = {str(exchange)!r}", ""]
     chosen = paths.current()
-    if chosen != paths.default():
+    if chosen.root != (paths.ROOT if paths.is_clone() else paths.PACKAGED):
         lines += ["# The curriculum (reference notebooks, hidden suites, rubric) every scratchgrad",
                   "# command uses for this course; `--curriculum DIR` overrides it.",
                   f"c.Scratchgrad.curriculum = {str(chosen.root)!r}", ""]

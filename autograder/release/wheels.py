@@ -120,9 +120,11 @@ def _kit_requires() -> list[str]:
 
 def kit_wheel(dest_dir: Path) -> Path:
     """Write the installed kit (without its curriculum) as scratchgrad's wheel."""
-    own = paths.default()
-    curriculum_parts = [own.root] if own.root == paths.PACKAGED else [
-        getattr(own, part) for part in paths.LAYOUT]
+    if paths.is_clone():
+        own = paths.Curriculum.in_clone(paths.ROOT)
+        curriculum_parts = [getattr(own, part) for part in paths.LAYOUT]
+    else:
+        curriculum_parts = [paths.PACKAGED]
     files: dict[str, Path] = {}
     for top in ("autograder", "dataset"):
         files.update((arc, path) for arc, path in _files(paths.ROOT / top, paths.ROOT)

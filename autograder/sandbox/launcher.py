@@ -186,7 +186,7 @@ def _secrets(runtime: list[Path]) -> list[Path]:
     from .. import paths
 
     candidates = {paths.PACKAGE, paths.current().root}
-    if paths.default().root == KIT:  # a clone: all of it (solutions/, tests/, ...)
+    if paths.is_clone():  # all of it (solutions/, tests/, ...)
         candidates.add(KIT)
     hidden = [secret for secret in candidates
               if any(secret.is_relative_to(p) for p in runtime)
