@@ -20,6 +20,19 @@ MSG_COURSE_NEXT = ("Next, in {course}: `nbgrader db student import students.csv`
                    "db student add ID`), `scratchgrad course check .`, then for each assignment "
                    "in order `nbgrader generate_assignment 02_forward` and `nbgrader "
                    "release_assignment 02_forward`.")
+MSG_RELEASE_INSIDE_WHEEL = ("The kit's own curriculum is part of the installed package and is "
+                            "not rewritten; give --dest DIR, or work on a copy (`scratchgrad "
+                            "curriculum copy DIR`, then --curriculum DIR).")
+MSG_DEST_EXISTS = "{dest} already exists; give a folder that does not exist yet."
+MSG_CURRICULUM_COPIED = ("Copied the curriculum of {source} into {dest}. Edit it there and "
+                         "give `--curriculum {dest}` to every scratchgrad command (or to "
+                         "`scratchgrad course init`, which records it in the course).")
+MSG_STUDENT_WHEEL = ("Wrote {wheel}: the students' package (check(), `pytest assignments`, "
+                     "from_assignment, the dataset loaders; no solution, hidden test or "
+                     "rubric). Students install it with `pip install {wheel}`.")
+MSG_GRADESCOPE_ZIP = ("Wrote {zip}: upload it as the autograder of a Gradescope programming "
+                      "assignment for {assignment} (Ubuntu base image); students upload "
+                      "their notebook.")
 MSG_DEMO_KEPT = ("The reports are kept in {out} (delete that folder when done, or choose the "
                  "folder with `scratchgrad demo --out DIR`); the demo's notebooks are removed.")
 
@@ -29,8 +42,11 @@ class UsageError(Exception):
 
 
 def _release(args: argparse.Namespace) -> int:
+    from . import paths
     from .release import generate_release
 
+    if args.dest is None and paths.current().root == paths.PACKAGED:
+        raise UsageError(MSG_RELEASE_INSIDE_WHEEL)
     written = generate_release(dest=args.dest, assignment_ids=args.assignment or None)
     for folder in written:
         print(f"wrote {folder}")
@@ -39,8 +55,9 @@ def _release(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from .collect.submissions import SubmissionsError, discover
-    from .grade.engine import Options, count_by_status, grade_class
+    from .grade.engine import Options, count_by_status, grade_class, sort_results
     from .report import SubmissionWriter, prepare_out
+    from .report.reuse import MSG_REUSED, plan
     from .report.table import grade_table, warn_if_unsandboxed
 
     if args.course is not None:
@@ -63,9 +80,15 @@ def _grade(args: argparse.Namespace) -> int:
     options = Options(isolation=args.isolation)
     if args.jobs:
         options.jobs = args.jobs
-    writer = SubmissionWriter(args.out, args.format or [])
-    results = grade_class(folders, options, on_result=writer, progress=not args.quiet)
+    formats = args.format or []
+    todo = plan(folders, args.out, options, formats, force=args.force)
+    writer = SubmissionWriter(args.out, formats)
+    results = sort_results(todo.reused + grade_class(
+        todo.to_grade, options, on_result=writer, progress=not args.quiet,
+        reused=len(todo.reused)))
     writer.finish(results)
+    if todo.reused and not args.quiet:
+        print(MSG_REUSED.format(reused=len(todo.reused), total=len(results)), file=sys.stderr)
     warn_if_unsandboxed(results)
     if not args.quiet:
         print(grade_table(results))
@@ -126,6 +149,38 @@ def _curriculum():
     return curriculum
 
 
+def _gradescope(args: argparse.Namespace) -> int:
+    from .gradescope.package import build_zip
+
+    print(MSG_GRADESCOPE_ZIP.format(zip=build_zip(args.assignment, args.out, args.visibility),
+                                    assignment=args.assignment))
+    return 0
+
+
+def _gradescope_run(args: argparse.Namespace) -> int:
+    from .gradescope.run import run
+
+    return run(args.root)
+
+
+def _student_wheel(args: argparse.Namespace) -> int:
+    from .release.wheels import student_wheel
+
+    print(MSG_STUDENT_WHEEL.format(wheel=student_wheel(args.out)))
+    return 0
+
+
+def _curriculum_copy(args: argparse.Namespace) -> int:
+    from . import paths
+
+    if args.dest.exists():
+        raise UsageError(MSG_DEST_EXISTS.format(dest=args.dest))
+    source = paths.current()
+    source.copy_to(args.dest)
+    print(MSG_CURRICULUM_COPIED.format(source=source.root, dest=args.dest))
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -141,11 +196,35 @@ def _demo(args: argparse.Namespace) -> int:
               f" against the hidden suites...")
         grade_args = argparse.Namespace(
             submissions=submissions, out=out, assignment=None, jobs=args.jobs, format=None,
-            course=None, quiet=False, isolation=args.isolation)
+            course=None, quiet=False, isolation=args.isolation, force=True)
         code = _grade(grade_args)
         if args.out is None:
             print(MSG_DEMO_KEPT.format(out=out))
         return code
+
+
+def _curriculum_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--curriculum", type=Path, metavar="DIR",
+                        help="grade with the curriculum folder DIR (reference notebooks, "
+                             "hidden suites, rubric; make one with `scratchgrad curriculum "
+                             "copy DIR`) instead of the kit's own; with a course, the default "
+                             "is the one `course init` recorded")
+
+
+def _choose_curriculum(args: argparse.Namespace) -> None:
+    """The curriculum of this run: --curriculum, else the course's recorded one, else the
+    kit's own (or SCRATCHGRAD_CURRICULUM's)."""
+    from . import paths
+
+    folder = getattr(args, "curriculum", None)
+    course = getattr(args, "course", None)
+    creating = args.command == "course" and args.course_command == "init"
+    if folder is None and course is not None and not creating:
+        from .course.init import recorded_curriculum
+
+        folder = recorded_curriculum(course)
+    if folder is not None:
+        paths.use(folder)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -163,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="write here instead of the kit's assignments/ folder")
     release.add_argument("--assignment", action="append", metavar="ID",
                          help="only this assignment (repeatable)")
+    _curriculum_option(release)
     release.set_defaults(run=_release)
 
     grade = commands.add_parser(
@@ -186,6 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="students graded in parallel (default: the number of cores)")
     grade.add_argument("--format", action="append", choices=["gradescope"],
                        help="also write Gradescope's results.json per submission")
+    grade.add_argument("--force", action="store_true",
+                       help="grade every submission again, also those whose report in OUT is "
+                            "from an unchanged notebook, hidden suite, reference, rubric and "
+                            "kit (by default those reports are kept)")
     grade.add_argument("--course", type=Path, metavar="COURSE",
                        help="grade an nbgrader course's submitted/ folder into its gradebook "
                             "(run `nbgrader collect --update ID` first to pick up resubmissions)")
@@ -202,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="no progress bar, no table and, with --course, no warnings "
                             "(errors are still printed; `scratchgrad course check` lists the "
                             "warnings)")
+    _curriculum_option(grade)
     grade.set_defaults(run=_grade)
 
     course = commands.add_parser(
@@ -230,6 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "config (default: nbgrader's, /usr/local/share/nbgrader/exchange)")
     init.add_argument("--lms", choices=["canvas", "moodle"], default="canvas",
                       help="file-name pattern for `nbgrader zip_collect` (default: canvas)")
+    _curriculum_option(init)
     init.set_defaults(run=_course_init)
 
     check = course_commands.add_parser(
@@ -246,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--assignment", action="extend", nargs="+", metavar="ID",
                        help="only these assignments (default: every one generated or "
                             "collected in COURSE)")
+    _curriculum_option(check)
     check.set_defaults(run=_course_check)
 
     sync = course_commands.add_parser(
@@ -263,7 +350,59 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the course folder (the one holding nbgrader_config.py)")
     sync.add_argument("--assignment", action="extend", nargs="+", metavar="ID",
                       help="only these assignments (default: all six)")
+    _curriculum_option(sync)
     sync.set_defaults(run=_course_sync)
+
+    curriculum = commands.add_parser(
+        "curriculum", help="copy the curriculum into a folder of your own",
+        description="copy: write the curriculum in use (the kit's own, or --curriculum's) "
+                    "into DEST as a curriculum folder: solutions/ (nbgrader source notebooks "
+                    "and public tests), assignments/ (their release), hidden/ (the hidden "
+                    "suites), curriculum.toml, demo_class.toml and catalogue/ (the demo's "
+                    "mistakes). Keep it under your own version control.")
+    curriculum_commands = curriculum.add_subparsers(dest="curriculum_command", required=True,
+                                                    metavar="CURRICULUM_COMMAND")
+    copy = curriculum_commands.add_parser("copy", help="copy the curriculum into DEST")
+    copy.add_argument("dest", type=Path, metavar="DEST", help="a folder that does not exist")
+    _curriculum_option(copy)
+    copy.set_defaults(run=_curriculum_copy)
+
+    gradescope = commands.add_parser(
+        "gradescope", help="write Gradescope's autograder.zip for one assignment",
+        description="Write autograder.zip for a Gradescope programming assignment: setup.sh "
+                    "(installs bubblewrap with apt and the kit from the wheel in the zip), "
+                    "run_autograder (grades the uploaded notebook in the sandbox and writes "
+                    "results.json), the kit's wheel and the curriculum it grades with.")
+    gradescope.add_argument("assignment", metavar="ASSIGNMENT", help="e.g. 02_forward")
+    gradescope.add_argument("-o", "--out", type=Path, default=Path("autograder.zip"),
+                            metavar="ZIP", help="the zip to write (default: autograder.zip)")
+    gradescope.add_argument("--visibility", choices=["visible", "after_due_date", "hidden"],
+                            default="after_due_date",
+                            help="when students see each check's result (default: "
+                                 "after_due_date; the total score follows Gradescope's "
+                                 "own setting)")
+    _curriculum_option(gradescope)
+    gradescope.set_defaults(run=_gradescope)
+
+    gradescope_run = commands.add_parser(
+        "gradescope-run", help="(inside Gradescope) grade ROOT/submission/, write results.json",
+        description="What the autograder.zip's run_autograder runs: grade the notebook in "
+                    "ROOT/submission/ and write ROOT/results/results.json, always (score 0 "
+                    "and the reason when there is nothing to grade).")
+    gradescope_run.add_argument("--root", type=Path, metavar="ROOT",
+                                help="Gradescope's folder (default: "
+                                     "$SCRATCHGRAD_GRADESCOPE_ROOT, else /autograder)")
+    gradescope_run.set_defaults(run=_gradescope_run)
+
+    wheel = commands.add_parser(
+        "student-wheel", help="write the students' package (a wheel without solutions)",
+        description="Write scratchgrad-student's wheel: what the students' notebooks and "
+                    "public tests need (check(), the `pytest assignments` plugin, "
+                    "from_assignment, the dataset loaders and the bundled sample), without "
+                    "a reference solution, a hidden suite, the rubric or the grader.")
+    wheel.add_argument("-o", "--out", type=Path, default=Path("."), metavar="DIR",
+                       help="the folder to write the wheel into (default: this folder)")
+    wheel.set_defaults(run=_student_wheel)
 
     demo = commands.add_parser(
         "demo", help="grade the bundled demo class and print the table",
@@ -276,6 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="students graded in parallel (default: the number of cores)")
     demo.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
                       help="as for `scratchgrad grade` (see `scratchgrad grade --help`)")
+    _curriculum_option(demo)
     demo.set_defaults(run=_demo)
     return parser
 
@@ -287,6 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .report import ReportError
 
     try:
+        _choose_curriculum(args)
         return args.run(args)
     except (UsageError, CourseError, ReportError, KeyError, FileNotFoundError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc

@@ -77,9 +77,8 @@ def load(path: Path = TABLE) -> tuple[Assignment, ...]:
     return tuple(_assignment(aid, entry) for aid, entry in table.items())
 
 
-ASSIGNMENTS: tuple[Assignment, ...] = load()
-
-BY_ID: dict[str, Assignment] = {a.id: a for a in ASSIGNMENTS}
+ASSIGNMENTS: tuple[Assignment, ...] = ()
+BY_ID: dict[str, Assignment] = {}
 
 
 def get(assignment_id: str) -> Assignment:
@@ -90,6 +89,19 @@ def get(assignment_id: str) -> Assignment:
         raise KeyError(
             f"unknown assignment {assignment_id!r}; the assignments are: {', '.join(BY_ID)}"
         ) from None
+
+
+def upstream(assignment_id: str) -> list[str]:
+    """The assignments whose references grading `assignment_id` may load: those it imports
+    from, and theirs in turn (05 imports TwoLayerNet from 04, which imports softmax from 02)."""
+    found: list[str] = []
+    todo = list(get(assignment_id).imports)
+    while todo:
+        aid = todo.pop(0)
+        if aid not in found:
+            found.append(aid)
+            todo += list(get(aid).imports)
+    return sorted(found)
 
 
 def assignment_of(unit: str) -> Assignment:
@@ -111,6 +123,41 @@ def unit_of_grade_cell(grade_id: str) -> str | None:
     return _UNIT_BY_CELL.get(grade_id)
 
 
-_UNIT_BY_CELL = {grade_cell_id(u): u for a in ASSIGNMENTS for u in a.units}
+_UNIT_BY_CELL: dict[str, str] = {}
 # Attributes a reference object of this class shares with a worker, over all assignments.
-SHARED: dict[str, tuple[str, ...]] = {c: s for a in ASSIGNMENTS for c, s in a.shared.items()}
+SHARED: dict[str, tuple[str, ...]] = {}
+_served: Path | None = None
+
+
+def public_table(text: str) -> str:
+    """The curriculum table as the students' package ships it: every assignment and unit,
+    without the hidden checks and their points (the rubric stays with the grader)."""
+    out, in_unit = [], False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_unit = ".units." in stripped
+        elif in_unit and stripped and not stripped.startswith("#"):
+            continue  # `check = points`
+        out.append(line)
+    return "".join(out)
+
+
+def use_table(path: Path) -> None:
+    """Serve the curriculum table at `path` from now on (an instructor's curriculum folder:
+    autograder/paths.py calls this when one is chosen)."""
+    global ASSIGNMENTS, BY_ID, _UNIT_BY_CELL, SHARED, _served
+    path = Path(path).resolve()
+    if path == _served:
+        return
+    ASSIGNMENTS = load(path)
+    BY_ID = {a.id: a for a in ASSIGNMENTS}
+    _UNIT_BY_CELL = {grade_cell_id(u): u for a in ASSIGNMENTS for u in a.units}
+    SHARED = {c: s for a in ASSIGNMENTS for c, s in a.shared.items()}
+    _served = path
+    rubric = sys.modules.get(f"{__package__}.grade.rubric")
+    if rubric is not None:  # its cache holds the previous table's checks
+        rubric.checks.cache_clear()
+
+
+use_table(TABLE)

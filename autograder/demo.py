@@ -26,8 +26,6 @@ else:  # pragma: no cover
 from . import curriculum, paths
 from .release.points import stamp_points
 
-CATALOGUE = paths.ROOT / "tests" / "catalogue"
-DEMO_CLASS = paths.ROOT / "examples" / "demo_class.toml"
 # A concept check's answer is a top-level `answer_... = value` (autograder/grade/answers.py).
 ANSWER_PREFIX = "answer_"
 _MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.MULTILINE)
@@ -80,8 +78,9 @@ def definitions(path: Path) -> list[Mistake]:
     return out
 
 
-def catalogue(folder: Path = CATALOGUE) -> list[Mistake]:
-    """Every definition file in `folder` (the mistakes, by default)."""
+def catalogue(folder: Path | None = None) -> list[Mistake]:
+    """Every definition file in `folder` (default: the curriculum's mistakes)."""
+    folder = folder or paths.current().catalogue
     return [load_mistake(p) for p in sorted(folder.glob("*.py"))]
 
 
@@ -153,14 +152,14 @@ def write_notebook(nb: dict, path: Path) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def build_class(dest: Path, recipe: Path = DEMO_CLASS) -> list[str]:
+def build_class(dest: Path, recipe: Path | None = None) -> list[str]:
     """Write the class described by `recipe` as SUBMISSIONS/<student>/<id>/<nb>; return ids.
 
     Each student in the recipe has `done` (assignment ids solved, or "all"), `mistakes`
     (catalogue names, put into their solved notebooks) and `missing` (ids not submitted);
     everything else is the untouched release.
     """
-    spec = tomllib.loads(recipe.read_text(encoding="utf-8"))
+    spec = tomllib.loads((recipe or paths.current().demo_class).read_text(encoding="utf-8"))
     by_name = {m.name: m for m in catalogue()}
     if dest.exists():
         shutil.rmtree(dest)

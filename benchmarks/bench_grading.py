@@ -17,8 +17,18 @@ With --baseline REV the same class is also graded by the kit as it was at git re
 (checked out into a temporary worktree, run in a subprocess), so that a change's cost is a
 ratio measured in one run on the same machine.
 
+With --incremental the class is also graded by the `scratchgrad grade` command three times
+into one OUT: the first run, a rerun of the unchanged class (every report reused), and a
+rerun after one student changed one notebook. With --gradescope, Gradescope's
+run_autograder (from `scratchgrad gradescope`'s zip, against a simulated /autograder) grades
+one student's six notebooks, one run each, pinned to one core with `taskset`; the peak
+memory is the largest sum of the resident memory of every process of the run (grader,
+bubblewrap, zygote, workers), sampled every 10 ms.
+
 Targets (issue #3): 100 students x 6 assignments in at most 60 s wall on 2 cores, and at
-least 20x nbgrader autograde per notebook.
+least 20x nbgrader autograde per notebook. Issue #13: the unchanged class's rerun at most
+2 s for 600 notebooks; run_autograder at most 5 s per submission on one core (Gradescope
+gives half a vCPU), within Gradescope's 768 MB.
 """
 
 from __future__ import annotations
@@ -119,6 +129,85 @@ def time_nbgrader(submissions: Path, work: Path, students: int) -> dict[str, lis
     return seconds
 
 
+def _cli(*args: object, **kwargs: object) -> subprocess.CompletedProcess:
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root), **kwargs.pop("env", {})}  # this checkout
+    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], env=env,
+                          check=True, capture_output=True, text=True, **kwargs)
+
+
+def time_incremental(submissions: Path, out: Path, jobs: int) -> dict[str, float]:
+    """Wall seconds of `scratchgrad grade` (interpreter start included): first run, rerun
+    of the unchanged class, rerun after one changed notebook."""
+    times = {}
+    for label in ("first run", "unchanged rerun", "one notebook changed"):
+        if label == "one notebook changed":
+            student = min(p.name for p in submissions.iterdir())
+            write_notebook(student_notebook("02_forward", unfinished=True),
+                           submissions / student / "02_forward" / "forward.ipynb")
+        started = time.perf_counter()
+        _cli("grade", submissions, "--out", out, "--jobs", jobs, "--quiet")
+        times[label] = time.perf_counter() - started
+    return times
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of `root` and every process below it (bubblewrap starts the sandbox
+    in a session of its own, so the tree, not the session, is what counts)."""
+    parents, rss = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        parents[int(entry)] = int(stat[stat.rindex(")") + 2:].split()[1])
+        rss[int(entry)] = next((int(line.split()[1]) * 1024 for line in status.splitlines()
+                                if line.startswith("VmRSS:")), 0)
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier += children
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def time_gradescope(submissions: Path, work: Path) -> dict[str, tuple[float, int, float]]:
+    """assignment -> (wall seconds, peak bytes, score) of run_autograder on one core."""
+    import json
+    import zipfile
+
+    from autograder.gradescope.layout import ROOT_VAR
+    from autograder.gradescope.package import build_zip
+
+    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+    student = sorted(p.name for p in submissions.iterdir())[1]
+    found = {}
+    for a in curriculum.ASSIGNMENTS:
+        root = work / "gradescope" / a.id
+        with zipfile.ZipFile(build_zip(a.id, work / f"{a.id}.zip")) as zf:
+            zf.extractall(root / "source")
+        (root / "submission").mkdir()
+        shutil.copy(submissions / student / a.id / a.notebook, root / "submission")
+        env = {**os.environ, ROOT_VAR: str(root), "SCRATCHGRAD_PYTHON": sys.executable,
+               "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        started = time.perf_counter()
+        proc = subprocess.Popen([*pin, "bash", str(root / "source" / "run_autograder")],
+                                env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.01)
+        wall = time.perf_counter() - started
+        score = json.loads((root / "results" / "results.json").read_text())["score"]
+        found[a.id] = (wall, peak, score)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=100)
@@ -128,6 +217,10 @@ def main() -> None:
                              "(0 to skip)")
     parser.add_argument("--baseline", metavar="REV",
                         help="also grade the class with the kit at this git revision")
+    parser.add_argument("--incremental", action="store_true",
+                        help="also time `scratchgrad grade` reruns into the same OUT")
+    parser.add_argument("--gradescope", action="store_true",
+                        help="also time run_autograder on one student's six notebooks")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="scratchgrad-bench-") as tmp:
@@ -145,6 +238,23 @@ def main() -> None:
             base = time_baseline(submissions, args.jobs, args.baseline, Path(tmp))
             print(f"the kit at {args.baseline}: {base:.1f} s wall for the same class; "
                   f"this version takes {wall / base:.2f}x its time")
+        if args.incremental:
+            times = time_incremental(submissions, Path(tmp) / "out", args.jobs)
+            print(f"\nscratchgrad grade into one OUT ({notebooks} notebooks, {args.jobs} jobs):")
+            for label, seconds in times.items():
+                print(f"  {label:<22}{seconds:8.2f} s")
+            target = "meets" if times["unchanged rerun"] <= 2 * notebooks / 600 else "misses"
+            print(f"  ({target} the target of 2 s per 600 unchanged notebooks)")
+        if args.gradescope:
+            runs = time_gradescope(submissions, Path(tmp))
+            print("\nrun_autograder, one submission per assignment, pinned to one core:")
+            print(f"  {'assignment':<15}{'wall s':>8}{'peak MiB':>10}{'score':>7}")
+            for aid, (wall_s, peak, score) in runs.items():
+                print(f"  {aid:<15}{wall_s:8.2f}{peak / 2**20:10.0f}{score:7g}")
+            worst = max(w for w, _, _ in runs.values())
+            top = max(p for _, p, _ in runs.values()) / 2**20
+            print(f"  slowest {worst:.2f} s (target 5 s), largest peak {top:.0f} MiB "
+                  f"(Gradescope's limit: 768 MB)")
         theirs: dict[str, list[float]] = {}
         if args.nbgrader_students:
             theirs = time_nbgrader(submissions, Path(tmp), args.nbgrader_students)

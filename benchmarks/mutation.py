@@ -100,6 +100,8 @@ RELEASE = "tests/test_release_sync.py"
 CLI = "tests/test_grade_cli.py"
 BATCH = "tests/test_batch.py"
 OURS = "tests/test_promises.py"  # what no other test module guarded
+INSTALL = "tests/test_install.py"
+INCREMENTAL = "tests/test_incremental.py"
 
 
 @dataclass(frozen=True)
@@ -395,6 +397,30 @@ BREAKS: tuple[Break, ...] = (
                  '    notes += "<pre>" + html.escape((hidden / f"test_{a.id}.py").read_text())'
                  ' + "</pre>"\n'),),
           (f"{CLI}::test_feedback_page_has_hints_and_no_hidden_material",)),
+    Break("student_wheel_ships_the_grader",
+          "a students' package without the grader: the wheel holds autograder/grade/ too",
+          (Patch("autograder/release/wheels.py",
+                 "    for rel in KIT_PUBLIC:\n        files.update(",
+                 '    for rel in (*KIT_PUBLIC, "autograder/grade"):\n        files.update('),),
+          (f"{INSTALL}::test_the_students_wheel_holds_no_solution_hidden_suite_or_rubric",)),
+    Break("wheel_kit_not_hidden",
+          "the sandbox hides the kit installed in site-packages (a wheel) from student code",
+          (Patch("autograder/sandbox/launcher.py",
+                 "    for secret in _secrets(runtime):\n",
+                 "    for secret in _secrets(runtime)[:0]:\n"),),
+          (f"{INSTALL}::test_the_sandbox_hides_the_kit_installed_from_a_wheel",)),
+    Break("site_packages_hidden",
+          "a wheel's site-packages stays in the sandbox's sight (numpy is installed there too); "
+          "the break hides all of it",
+          (Patch("autograder/sandbox/launcher.py",
+                 "    candidates = {paths.PACKAGE, paths.current().root}\n",
+                 "    candidates = {paths.PACKAGE, paths.current().root, KIT}\n"),),
+          (f"{INSTALL}::test_the_sandbox_hides_the_kit_installed_from_a_wheel",)),
+    Break("fingerprint_ignores_the_hidden_suite",
+          "a result is reused only while its hidden suite is unchanged",
+          (Patch("autograder/grade/fingerprint.py",
+                 "    _file_hash(h, chosen.hidden_suite(a.id))\n", ""),),
+          (f"{INCREMENTAL}::test_a_changed_hidden_suite_or_rubric_grades_its_assignment_again",)),
 )
 
 

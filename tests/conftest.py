@@ -31,6 +31,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from grading import grade_catalogue_class
+from installs import (  # noqa: F401 - session fixtures: the wheels, built once
+    instructor_env,
+    instructor_wheel,
+    student_env,
+    student_wheel,
+)
 
 # variable -> folder inside the private home
 _PRIVATE_DIRS = {

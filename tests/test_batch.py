@@ -318,8 +318,12 @@ def test_a_killed_run_reruns_to_the_same_bytes(slow_class: Path, tmp_path: Path)
     # what a run killed between writing and renaming leaves behind
     stale = killed / "s00" / f".01_perceptron.json.{proc.pid}{TEMP_SUFFIX}"
     stale.write_text('{"half": ')
+    finished = {p: p.stat().st_ino for p in killed.glob("*/*.json")}
     assert run(*args, "--out", killed).returncode == 0
     assert tree(killed) == tree(clean)
+    # Only what was missing was graded: every finished record is the file the killed run
+    # wrote (a rewrite renames a new file over it, with a new inode).
+    assert {p: p.stat().st_ino for p in finished} == finished
 
 
 # --- 4. no grading process outlives the CLI -------------------------------------------------

@@ -22,7 +22,7 @@ import pytest
 from grading import catalogue_seats
 
 from autograder import curriculum, paths
-from autograder.demo import CATALOGUE, catalogue
+from autograder.demo import catalogue
 from autograder.grade import rubric
 from autograder.selfcheck.hints import HINTS
 
@@ -31,7 +31,7 @@ MISTAKES = catalogue()
 
 def declared_fails(name: str) -> object:
     """The FAILS constant of tests/catalogue/<name>.py (the file is read, never imported)."""
-    tree = ast.parse((CATALOGUE / f"{name}.py").read_text(encoding="utf-8"))
+    tree = ast.parse((paths.current().catalogue / f"{name}.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == "FAILS" for t in node.targets):

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder import curriculum, paths
-from autograder.demo import ANSWER_PREFIX, CATALOGUE
-from autograder.grade.runner import HIDDEN
+from autograder.demo import ANSWER_PREFIX
 from autograder.selfcheck.hints import HINTS
 
 BOOK = Path(__file__).parent / "book"
@@ -70,13 +69,13 @@ def grade_cells(a: curriculum.Assignment) -> set[str]:
             if c["cell_type"] == "code" and c["metadata"].get("nbgrader", {}).get("grade")}
 
 
-MISTAKES = [constants(p) | {"name": p.stem} for p in sorted(CATALOGUE.glob("*.py"))]
+MISTAKES = [constants(p) | {"name": p.stem} for p in sorted(paths.current().catalogue.glob("*.py"))]
 
 
 def missing_pieces(a: curriculum.Assignment, unit: str) -> list[str]:
     """What `unit` still lacks, one phrase each (empty: it is complete)."""
     folder = paths.solutions_dir() / a.id
-    hidden = HIDDEN / f"test_{a.id}.py"
+    hidden = paths.current().hidden / f"test_{a.id}.py"
     missing = []
     if curriculum.grade_cell_id(unit) not in grade_cells(a):
         missing.append(f"a test cell with grade_id {curriculum.grade_cell_id(unit)} in "

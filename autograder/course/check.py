@@ -118,15 +118,11 @@ class Problem:
 
 
 def _rubric_path() -> Path:
-    from ..grade.rubric import RUBRIC
-
-    return RUBRIC
+    return paths.current().rubric
 
 
 def _hidden_path(assignment_id: str) -> Path:
-    from ..grade.runner import HIDDEN
-
-    return HIDDEN / f"test_{assignment_id}.py"
+    return paths.current().hidden_suite(assignment_id)
 
 
 def _rubric_table(assignment_id: str) -> dict[str, dict[str, float]]:

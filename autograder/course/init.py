@@ -23,6 +23,17 @@ class CourseError(Exception):
     """The course folder cannot be used: printed as one line."""
 
 
+def recorded_curriculum(course: Path) -> Path | None:
+    """The curriculum folder `course init --curriculum` recorded in COURSE's config."""
+    if not (course / CONFIG).is_file():
+        return None
+    from .gradebook import load_course_config
+
+    section = load_course_config(course.resolve()).get("Scratchgrad", {})
+    folder = section.get("curriculum") if hasattr(section, "get") else None
+    return Path(folder) if folder else None
+
+
 def _config_text(course_id: str, exchange: Path | None, lms: str) -> str:
     lines = [
         "# nbgrader configuration written by `scratchgrad course init`.",
@@ -34,6 +45,11 @@ def _config_text(course_id: str, exchange: Path | None, lms: str) -> str:
     if exchange is not None:
         lines += ["# The folder that release_assignment, fetch_assignment, submit and collect share.",
                   f"c.Exchange.root = {str(exchange)!r}", ""]
+    chosen = paths.current()
+    if chosen.root != (paths.ROOT if paths.is_clone() else paths.PACKAGED):
+        lines += ["# The curriculum (reference notebooks, hidden suites, rubric) every scratchgrad",
+                  "# command uses for this course; `--curriculum DIR` overrides it.",
+                  f"c.Scratchgrad.curriculum = {str(chosen.root)!r}", ""]
     fmt = FORMATS[lms]
     lines += [
         f"# `nbgrader zip_collect` reads {fmt.title}'s download from downloaded/<id>/archive/.",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .. import curriculum
 from ..collect.submissions import StudentFolder
 from ..sandbox.launcher import Limits, Sandbox
+from .fingerprint import submission_fingerprint
 from .plugin import DEFAULT_CHECK_SECONDS
 from .results import AssignmentResult
 from .runner import DEFAULT_BUDGET_SECONDS, grade_submissions
@@ -47,8 +48,11 @@ def _prepare_process(assignment_ids: Sequence[str]) -> None:
 def grade_student(folder: StudentFolder, options: Options) -> list[AssignmentResult]:
     """Every submission of one student, in a sandbox of their own."""
     with Sandbox(options.limits, options.isolation) as sandbox:
-        return grade_submissions(sandbox, folder.submissions, options.budget_seconds,
-                                 options.check_seconds)
+        results = grade_submissions(sandbox, folder.submissions, options.budget_seconds,
+                                    options.check_seconds)
+    for sub, result in zip(folder.submissions, results):
+        result.fingerprint = submission_fingerprint(sub, options)
+    return results
 
 
 _PR_SET_PDEATHSIG = 1
@@ -135,21 +139,29 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 
 def grade_class(folders: Sequence[StudentFolder], options: Options,
                 on_result: Callable[[list[AssignmentResult]], None] | None = None,
-                progress: bool = True) -> list[AssignmentResult]:
+                progress: bool = True, reused: int = 0) -> list[AssignmentResult]:
     """Grade every student; results are sorted by student and assignment.
+
+    `reused`: notebooks of this run that are not graded again (an earlier run's results,
+    still valid); the progress bar counts them beside the graded and remaining ones.
 
     `on_result` gets each student's results as soon as they are graded (the CLI writes
     the reports there). If it raises, or the process gets SIGTERM (Terminated), grading
     stops at once: queued students are cancelled and the pool's workers are killed."""
+    if not folders:
+        return []
     assignment_ids = sorted({s.assignment_id for f in folders for s in f.submissions})
     jobs = max(1, min(options.jobs, len(folders)))
     bar = _progress_bar(len(folders), progress)
     results: list[AssignmentResult] = []
+    remaining = sum(len(f.submissions) for f in folders)
+    _count(bar, 0, reused, remaining)
 
     def collect(batch: list[AssignmentResult]) -> None:
         results.extend(batch)
         if on_result:
             on_result(batch)
+        _count(bar, len(results), reused, remaining - len(results))
         bar.update(1)
 
     try:
@@ -173,13 +185,29 @@ def grade_class(folders: Sequence[StudentFolder], options: Options,
                 pool.shutdown(wait=True)
     finally:
         bar.close()
+    return sort_results(results)
+
+
+def sort_results(results: list[AssignmentResult]) -> list[AssignmentResult]:
+    """By student, then in the curriculum's order of assignments."""
     order = {a.id: i for i, a in enumerate(curriculum.ASSIGNMENTS)}
-    results.sort(key=lambda r: (r.student_id, order[r.assignment]))
-    return results
+    return sorted(results, key=lambda r: (r.student_id, order[r.assignment]))
+
+
+MSG_PROGRESS = "{graded} graded, {reused} reused, {remaining} remaining"
+
+
+def _count(bar: object, graded: int, reused: int, remaining: int) -> None:
+    """The bar's notebook counts (the bar itself counts students)."""
+    bar.set_postfix_str(MSG_PROGRESS.format(graded=graded, reused=reused, remaining=remaining),
+                        refresh=False)
 
 
 class _NoBar:
     def update(self, n: int) -> None:
+        pass
+
+    def set_postfix_str(self, text: str, refresh: bool = True) -> None:
         pass
 
     def close(self) -> None:

@@ -29,6 +29,8 @@ class AssignmentResult:
     notes: list[str] = field(default_factory=list)  # load problems, sandbox warnings
     output: str = ""  # what the student's code printed (capped)
     seconds: float = 0.0
+    # What the grade depends on (grade.fingerprint): a rerun reuses the result while it holds.
+    fingerprint: str = ""
 
     @property
     def score(self) -> float:
@@ -39,15 +41,19 @@ class AssignmentResult:
         return sum(c.max_score for c in self.checks)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"student_id": self.student_id, "assignment": self.assignment,
+        data = {"student_id": self.student_id, "assignment": self.assignment,
                 "score": self.score, "max_score": self.max_score,
                 "checks": [c.to_dict() for c in self.checks], "notes": self.notes,
                 "output": self.output, "seconds": round(self.seconds, 3)}
+        if self.fingerprint:
+            data["fingerprint"] = self.fingerprint
+        return data
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AssignmentResult:
         return cls(d["student_id"], d["assignment"], [CheckResult(**c) for c in d["checks"]],
-                   list(d.get("notes", [])), d.get("output", ""), d.get("seconds", 0.0))
+                   list(d.get("notes", [])), d.get("output", ""), d.get("seconds", 0.0),
+                   d.get("fingerprint", ""))
 
     def unit_scores(self) -> dict[str, tuple[float, float]]:
         """(score, max_score) per unit, in check order."""

@@ -11,14 +11,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from .. import paths
 from ..collect.submissions import Submission
 from ..sandbox.launcher import Sandbox
 from . import rubric
 from .plugin import DEFAULT_CHECK_SECONDS, GradingPlugin, NotebookRun
 from .results import AssignmentResult, CheckResult
 
-HIDDEN = Path(__file__).resolve().parents[1] / "hidden"
 DEFAULT_BUDGET_SECONDS = 120.0
+# The only pytest configuration the hidden suites run with: the kit's, whichever curriculum.
+CONFIG = Path(__file__).with_name("hidden.ini")
 
 
 class GraderError(Exception):
@@ -48,9 +50,10 @@ _PYTEST_VARS = ("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "PYTEST_ADDOPTS", "PYTEST_PLUG
 
 
 def pytest_args(assignment_ids: list[str]) -> list[str]:
-    return [*(str(HIDDEN / f"test_{aid}.py") for aid in assignment_ids),
-            "-c", str(HIDDEN / "pytest.ini"),
-            "--rootdir", str(HIDDEN), "--noconftest", "--assert=plain", "-p", "no:cacheprovider",
+    hidden = paths.current().hidden
+    return [*(str(hidden / f"test_{aid}.py") for aid in assignment_ids),
+            "-c", str(CONFIG),
+            "--rootdir", str(hidden), "--noconftest", "--assert=plain", "-p", "no:cacheprovider",
             "-p", "no:terminal", "-p", "no:warnings", "-p", "no:doctest",
             "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:stepwise",
             "-p", "no:faulthandler", "-p", "no:debugging", "-p", "no:logging",

@@ -36,18 +36,26 @@ def record(result: AssignmentResult) -> dict:
     return data
 
 
-def write_submission(result: AssignmentResult, out: Path, formats: Sequence[str] = ()) -> None:
-    """OUT/<student>/<assignment>.json and .html (and Gradescope's results.json)."""
-    folder = out / result.student_id
-    folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(folder / f"{result.assignment}.json",
-                      json.dumps(record(result), indent=2, ensure_ascii=False) + "\n")
-    atomic_write_text(folder / f"{result.assignment}.html", feedback_html(result))
+def report_paths(out: Path, student_id: str, assignment_id: str,
+                 formats: Sequence[str] = ()) -> list[Path]:
+    """The files of one submission's report, in the order they are written: the JSON
+    record last, so that a record on disk means every other file is there too."""
+    files = [out / student_id / f"{assignment_id}.html"]
     if GRADESCOPE in formats:
-        gs = out / GRADESCOPE / result.student_id / result.assignment
-        gs.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(gs / "results.json",
-                          json.dumps(gradescope_results(result), indent=2) + "\n")
+        files.append(out / GRADESCOPE / student_id / assignment_id / "results.json")
+    return [*files, out / student_id / f"{assignment_id}.json"]
+
+
+def write_submission(result: AssignmentResult, out: Path, formats: Sequence[str] = ()) -> None:
+    """OUT/<student>/<assignment>.html (and Gradescope's results.json), then the JSON record."""
+    texts = [feedback_html(result)]
+    if GRADESCOPE in formats:
+        texts.append(json.dumps(gradescope_results(result), indent=2) + "\n")
+    texts.append(json.dumps(record(result), indent=2, ensure_ascii=False) + "\n")
+    for path, text in zip(report_paths(out, result.student_id, result.assignment, formats),
+                          texts):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, text)
 
 
 def prepare_out(out: Path) -> None:

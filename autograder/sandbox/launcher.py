@@ -178,6 +178,23 @@ def _runtime_paths() -> list[Path]:
     return paths
 
 
+def _secrets(runtime: list[Path]) -> list[Path]:
+    """The kit's folders (grader, solutions, hidden suites, rubric) that a runtime path
+    happens to contain, to be hidden under an empty tmpfs: a clone inside the Python prefix,
+    the `autograder` package of a wheel in site-packages (its curriculum with it), a
+    curriculum folder kept under /usr. Never the site-packages a wheel is installed in
+    (numpy is there too), nor a folder that holds a runtime path (a clone's .venv/)."""
+    from .. import paths
+
+    candidates = {paths.PACKAGE, paths.current().root}
+    if paths.is_clone():  # all of it (solutions/, tests/, ...)
+        candidates.add(KIT)
+    hidden = [secret for secret in candidates
+              if any(secret.is_relative_to(p) for p in runtime)
+              and not any(p.is_relative_to(secret) for p in runtime)]
+    return sorted(s for s in hidden if not any(s != o and s.is_relative_to(o) for o in hidden))
+
+
 def bwrap_command(bwrap: str, control_fd: int, tmp_bytes: int | None = None) -> list[str]:
     cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-all", "--unshare-user",
            "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
@@ -199,14 +216,20 @@ def bwrap_command(bwrap: str, control_fd: int, tmp_bytes: int | None = None) -> 
     runtime = _runtime_paths()
     for path in runtime:
         cmd += ["--ro-bind", str(path), str(path)]
-    # Hide the kit (solutions, hidden suites, grader) wherever a runtime path happens to
-    # contain it: a repository inside the Python prefix, or a non-editable install.
-    for secret in (KIT, Path(__file__).resolve().parents[1]):
-        if any(secret.is_relative_to(p) for p in runtime):
-            cmd += ["--tmpfs", str(secret)]
+    for secret in _secrets(runtime):
+        cmd += ["--tmpfs", str(secret)]
     for rel in KIT_PUBLIC:
-        cmd += ["--ro-bind", str(KIT / rel), f"/kit/{rel}"]
+        cmd += ["--ro-bind", str(_public_source(rel)), f"/kit/{rel}"]
     return [*cmd, *_python_command(Path("/kit"), control_fd, tmp_bytes)]
+
+
+def _public_source(rel: str) -> Path:
+    """The file or folder the sandbox shows at /kit/<rel>: the kit's, except the curriculum
+    table, which is the one in use (an instructor's curriculum folder has its own)."""
+    if rel == "autograder/curriculum.toml":
+        from .. import paths
+        return paths.current().rubric
+    return KIT / rel
 
 
 def _python_command(kit: Path, control_fd: int, tmp_bytes: int | None = None) -> list[str]:
@@ -272,7 +295,7 @@ class Sandbox:
         try:
             env_kit = Path(self._tmp.name) / "kit"
             for rel in KIT_PUBLIC:  # the same student-side kit view, as a private copy
-                src, dst = KIT / rel, env_kit / rel
+                src, dst = _public_source(rel), env_kit / rel
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 if src.is_dir():
                     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))

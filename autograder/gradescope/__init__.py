@@ -1,0 +1,1 @@
+"""Gradescope: the autograder.zip (`package`) and what runs inside it (`run`)."""
