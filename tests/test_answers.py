@@ -94,3 +94,31 @@ def test_the_right_answer_and_its_explanation_never_reach_the_release(assignment
     assert right is not None, f"{unit} is not answered in the solution"
     assert not re.search(rf"{unit}\s*=\s*{re.escape(repr(right))}", json.dumps(nb)), \
         f"{unit}'s right answer is in the release"
+
+
+def test_graded_answers_say_what_was_expected_in_one_line(tmp_path):
+    """Through the real grader (sandbox and all): a wrong form, a wrong value with its
+    explanation, and an answer left out, each costing its own check only."""
+    from grading import grade, write_student
+
+    from autograder.demo import catalogue
+
+    by_name = {m.name: m for m in catalogue()}
+    write_student(tmp_path, "s", "05_training", [by_name["answer_online_is_minibatch"]])
+    nb_path = write_student(tmp_path, "s", "03_learning", [by_name["answer_cee_delta_positive"]])
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:  # answer_sgd_step left as the release has it
+        source = "".join(cell["source"])
+        if "answer_sgd_step = 0.6" in source:
+            cell["source"] = source.replace("answer_sgd_step = 0.6", "")
+    nb_path.write_text(json.dumps(nb), encoding="utf-8")
+    results = grade(tmp_path, ["03_learning", "05_training"], jobs=1)
+    lost = {c.unit: c.message for r in results.values() for c in r.checks
+            if c.status != "passed"}
+    assert set(lost) == {"answer_online_vs_minibatch", "answer_cee_delta", "answer_sgd_step"}, lost
+    assert lost["answer_online_vs_minibatch"].startswith(
+        "answer_online_vs_minibatch: expected 'a', got 'b'. Online learning updates")
+    assert lost["answer_cee_delta"].startswith("answer_cee_delta: expected 'b', got 'd'. ")
+    assert lost["answer_sgd_step"] == ("answer_sgd_step: not answered yet (replace None with "
+                                       "your answer)")
+    assert all("\n" not in message for message in lost.values()), lost

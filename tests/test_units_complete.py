@@ -9,6 +9,7 @@ See README "Add a graded unit".
 from __future__ import annotations
 
 import ast
+import functools
 import json
 from pathlib import Path
 
@@ -22,6 +23,7 @@ BOOK = Path(__file__).parent / "book"
 UNITS = [(a, unit) for a in curriculum.ASSIGNMENTS for unit in a.units]
 
 
+@functools.cache
 def marked_tests(path: Path) -> dict[str, str | None]:
     """test name -> the unit of its @pytest.mark.unit(...), read without importing."""
     found: dict[str, str | None] = {}
@@ -47,6 +49,7 @@ def constants(path: Path) -> dict[str, object]:
     return out
 
 
+@functools.cache
 def defined(path: Path) -> set[str]:
     """Top-level functions and classes, and `Class.method` for each method."""
     names: set[str] = set()
@@ -63,7 +66,9 @@ def defined(path: Path) -> set[str]:
     return names
 
 
-def grade_cells(a: curriculum.Assignment) -> set[str]:
+@functools.cache
+def grade_cells(assignment_id: str) -> set[str]:
+    a = curriculum.get(assignment_id)
     nb = json.loads((paths.solutions_dir() / a.id / a.notebook).read_text(encoding="utf-8"))
     return {c["metadata"]["nbgrader"]["grade_id"] for c in nb["cells"]
             if c["cell_type"] == "code" and c["metadata"].get("nbgrader", {}).get("grade")}
@@ -77,7 +82,7 @@ def missing_pieces(a: curriculum.Assignment, unit: str) -> list[str]:
     folder = paths.solutions_dir() / a.id
     hidden = paths.current().hidden / f"test_{a.id}.py"
     missing = []
-    if curriculum.grade_cell_id(unit) not in grade_cells(a):
+    if curriculum.grade_cell_id(unit) not in grade_cells(a.id):
         missing.append(f"a test cell with grade_id {curriculum.grade_cell_id(unit)} in "
                        f"solutions/{a.id}/{a.notebook}")
     public = marked_tests(folder / a.public_tests) if (folder / a.public_tests).is_file() else {}
