@@ -11,7 +11,6 @@ import pytest
 from autograder import curriculum, paths
 from autograder.demo import ANSWER_PREFIX
 from autograder.grade.answers import grade_answer, read_answer
-from autograder.grade.runner import HIDDEN
 from autograder.selfcheck.answers import NotAnswered
 from autograder.selfcheck.expect import CheckFailed
 
@@ -70,7 +69,7 @@ def test_a_wrong_answer_says_the_right_one_and_why():
 
 def _explanations(assignment_id: str) -> dict[str, str]:
     """unit -> the explanation its hidden check gives (read from the hidden suite)."""
-    text = (HIDDEN / f"test_{assignment_id}.py").read_text(encoding="utf-8")
+    text = paths.current().hidden_suite(assignment_id).read_text(encoding="utf-8")
     return dict(re.findall(r'grade_answer\(answers, "(\w+)".*?explain=\(\s*[\'"](.+?)[\'"]\)\)',
                            text, re.DOTALL))
 
