@@ -8,20 +8,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-MSG_OUT_IS_SUBMISSIONS = ("The output folder {out} is the SUBMISSIONS folder; give --out a "
-                          "folder of its own.")
-MSG_ERROR = "scratchgrad: error: {message}"
-MSG_INTERRUPTED = "scratchgrad: Interrupted; the reports of every student graded so far are kept."
-MSG_TERMINATED = ("scratchgrad: Terminated; the reports of every student graded so far are "
-                  "kept.")
+from .i18n.messages import N_, _, active, using
 
-MSG_COURSE_CREATED = "Created the nbgrader course {course} ({config}, source/, gradebook.db)."
-MSG_COURSE_NEXT = ("Next, in {course}: `nbgrader db student import students.csv` (or `nbgrader "
-                   "db student add ID`), `scratchgrad course check .`, then for each assignment "
-                   "in order `nbgrader generate_assignment 02_forward` and `nbgrader "
-                   "release_assignment 02_forward`.")
-MSG_DEMO_KEPT = ("The reports are kept in {out} (delete that folder when done, or choose the "
-                 "folder with `scratchgrad demo --out DIR`); the demo's notebooks are removed.")
+MSG_OUT_IS_SUBMISSIONS = N_("The output folder {out} is the SUBMISSIONS folder; give --out a "
+                            "folder of its own.")
+MSG_ERROR = N_("scratchgrad: error: {message}")
+MSG_INTERRUPTED = N_("scratchgrad: Interrupted; the reports of every student graded so far are "
+                     "kept.")
+MSG_TERMINATED = N_("scratchgrad: Terminated; the reports of every student graded so far are "
+                    "kept.")
+
+MSG_COURSE_CREATED = N_("Created the nbgrader course {course} ({config}, source/, gradebook.db).")
+MSG_COURSE_NEXT = N_("Next, in {course}: `nbgrader db student import students.csv` (or "
+                     "`nbgrader db student add ID`), `scratchgrad course check .`, then for each "
+                     "assignment in order `nbgrader generate_assignment 02_forward` and `nbgrader "
+                     "release_assignment 02_forward`.")
+MSG_DEMO_KEPT = N_("The reports are kept in {out} (delete that folder when done, or choose the "
+                   "folder with `scratchgrad demo --out DIR`); the demo's notebooks are "
+                   "removed.")
 
 
 class UsageError(Exception):
@@ -33,7 +37,7 @@ def _release(args: argparse.Namespace) -> int:
 
     written = generate_release(dest=args.dest, assignment_ids=args.assignment or None)
     for folder in written:
-        print(f"wrote {folder}")
+        print(_("wrote {folder}").format(folder=folder))
     return 0
 
 
@@ -41,6 +45,7 @@ def _grade(args: argparse.Namespace) -> int:
     from .collect.submissions import SubmissionsError, discover
     from .grade.engine import Options, count_by_status, grade_class
     from .report import SubmissionWriter, prepare_out
+    from .report.feedback import STATUS_TEXT
     from .report.table import grade_table, warn_if_unsandboxed
 
     if args.course is not None:
@@ -48,13 +53,13 @@ def _grade(args: argparse.Namespace) -> int:
 
         return grade_course(args)
     if args.submissions is None or args.out is None:
-        raise UsageError("grade needs SUBMISSIONS and --out OUT (or --course COURSE)")
+        raise UsageError(_("grade needs SUBMISSIONS and --out OUT (or --course COURSE)"))
     if args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"--out {args.out} exists and is not a folder")
+        raise UsageError(_("--out {out} exists and is not a folder").format(out=args.out))
     if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError(_("--jobs must be at least 1"))
     if args.submissions.resolve() == args.out.resolve():
-        raise UsageError(MSG_OUT_IS_SUBMISSIONS.format(out=args.out))
+        raise UsageError(_(MSG_OUT_IS_SUBMISSIONS).format(out=args.out))
     try:
         folders = discover(args.submissions, args.assignment, out=args.out)
     except SubmissionsError as exc:
@@ -63,16 +68,17 @@ def _grade(args: argparse.Namespace) -> int:
     options = Options(isolation=args.isolation)
     if args.jobs:
         options.jobs = args.jobs
-    writer = SubmissionWriter(args.out, args.format or [])
+    writer = SubmissionWriter(args.out, args.format or [], bom=csv_bom(args))
     results = grade_class(folders, options, on_result=writer, progress=not args.quiet)
     writer.finish(results)
     warn_if_unsandboxed(results)
     if not args.quiet:
         print(grade_table(results))
         counts = count_by_status(results)
-        print(f"\n{len(folders)} students, {len(results)} notebooks, checks: "
-              + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-              + f". Reports in {args.out}/")
+        print("\n" + _("{students} students, {notebooks} notebooks, checks: {counts}. Reports "
+                       "in {out}/").format(
+            students=len(folders), notebooks=len(results), out=args.out,
+            counts=", ".join(f"{n} {_(STATUS_TEXT[s])}" for s, n in sorted(counts.items()))))
     return 0
 
 
@@ -81,8 +87,8 @@ def _course_init(args: argparse.Namespace) -> int:
 
     config = init_course(args.course, args.course_id, args.exchange, args.lms)
     course = config.parent
-    print(MSG_COURSE_CREATED.format(course=course, config=config.name))
-    print(MSG_COURSE_NEXT.format(course=course))
+    print(_(MSG_COURSE_CREATED).format(course=course, config=config.name))
+    print(_(MSG_COURSE_NEXT).format(course=course))
     return 0
 
 
@@ -137,14 +143,15 @@ def _demo(args: argparse.Namespace) -> int:
         # The reports outlive the run (the printed path must still be there to open); only
         # the generated notebooks are removed.
         out = args.out or Path(tempfile.mkdtemp(prefix="scratchgrad-demo-reports-"))
-        print(f"Grading the bundled demo class ({', '.join(sorted(p.name for p in submissions.iterdir()))})"
-              f" against the hidden suites...")
+        print(_("Grading the bundled demo class ({students}) against the hidden suites...").format(
+            students=", ".join(sorted(p.name for p in submissions.iterdir()))))
         grade_args = argparse.Namespace(
             submissions=submissions, out=out, assignment=None, jobs=args.jobs, format=None,
-            course=None, quiet=False, isolation=args.isolation)
+            course=None, quiet=False, isolation=args.isolation,
+            csv_bom=getattr(args, "csv_bom", None))
         code = _grade(grade_args)
         if args.out is None:
-            print(MSG_DEMO_KEPT.format(out=out))
+            print(_(MSG_DEMO_KEPT).format(out=out))
         return code
 
 
@@ -276,27 +283,68 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--isolation", choices=["auto", "bwrap", "none"], default="auto",
                       help="as for `scratchgrad grade` (see `scratchgrad grade --help`)")
     demo.set_defaults(run=_demo)
+    _add_language_options(commands)
     return parser
+
+
+def _add_language_options(commands: argparse._SubParsersAction) -> None:
+    """--lang on every command (and sub-command); --csv-bom where grades.csv is written."""
+    for name, sub in commands.choices.items():
+        nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            _add_language_options(nested[0])
+            continue
+        sub.add_argument("--lang", type=_language, metavar="LANG",
+                         help="the language of messages and reports: en or ja (default: "
+                              "SCRATCHGRAD_LANG, then the locale, then en); a student's "
+                              "feedback is always in the language of their notebook")
+        if name in ("grade", "demo"):
+            sub.add_argument("--csv-bom", action=argparse.BooleanOptionalAction, default=None,
+                             help="write grades.csv as UTF-8 with a byte order mark, which "
+                                  "Excel needs to read Japanese names (default: with a BOM "
+                                  "when the language is ja)")
+
+
+def _language(tag: str) -> str:
+    from .i18n import language
+
+    try:
+        return language.check(tag)
+    except language.UnknownLanguage as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def csv_bom(args: argparse.Namespace) -> bool:
+    """Whether grades.csv starts with a BOM: --csv-bom / --no-csv-bom, else in Japanese runs."""
+    chosen = getattr(args, "csv_bom", None)
+    return active() == "ja" if chosen is None else chosen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from .course.init import CourseError
+    from .i18n import language
     from .report import ReportError
 
     try:
-        return args.run(args)
-    except (UsageError, CourseError, ReportError, KeyError, FileNotFoundError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(MSG_ERROR.format(message=message), file=sys.stderr)
+        lang = language.resolve(getattr(args, "lang", None))
+    except language.UnknownLanguage as exc:  # SCRATCHGRAD_LANG names no supported language
+        print(MSG_ERROR.format(message=exc), file=sys.stderr)
         return 2
-    except KeyboardInterrupt as exc:  # grade.engine.Terminated (SIGTERM) is one too
-        if getattr(exc, "signum", None) == signal.SIGTERM:
-            print(MSG_TERMINATED, file=sys.stderr)
-            return 128 + signal.SIGTERM
-        print(MSG_INTERRUPTED, file=sys.stderr)
-        return 130
+    with using(lang):
+        try:
+            return args.run(args)
+        except (UsageError, CourseError, ReportError, KeyError, FileNotFoundError) as exc:
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+            print(_(MSG_ERROR).format(message=message), file=sys.stderr)
+            return 2
+        except KeyboardInterrupt as exc:  # grade.engine.Terminated (SIGTERM) is one too
+            if getattr(exc, "signum", None) == signal.SIGTERM:
+                print(_(MSG_TERMINATED), file=sys.stderr)
+                return 128 + signal.SIGTERM
+            print(_(MSG_INTERRUPTED), file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":

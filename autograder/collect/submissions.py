@@ -15,12 +15,14 @@ notebook) are never followed: the submission scores 0 and its report says why.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import curriculum
+from ..i18n import language
 from ..notebook.loader import Cell, NotebookError, read_cells
 
 MAX_STUDENT_ID = 100
@@ -56,6 +58,7 @@ class Submission:
     path: Path
     cells: list[Cell] | None = None
     problem: str | None = None  # why there is nothing to grade
+    lang: str = language.SOURCE  # the notebook's recorded language: its feedback's language
 
 
 @dataclass
@@ -102,7 +105,20 @@ def read_submission(student_id: str, assignment_id: str, path: Path) -> Submissi
             sub.cells = read_cells(path)
         except NotebookError as exc:
             sub.problem = str(exc)
+        else:
+            sub.lang = notebook_language(path)
     return sub
+
+
+def notebook_language(path: Path) -> str:
+    """The language a notebook records in its metadata (English when it records none or the
+    file is not what read_cells accepted: the student's file is checked, not trusted)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return language.SOURCE
+    metadata = nb.get("metadata") if isinstance(nb, dict) else None
+    return language.of_notebook(metadata) if isinstance(metadata, dict) else language.SOURCE
 
 
 def _submitted(student_dir: Path, a: curriculum.Assignment) -> bool:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .. import curriculum
+from ..cli import csv_bom
 from ..collect.submissions import StudentFolder, SubmissionsError, discover
 from ..grade.engine import Options, grade_class
 from ..report import SubmissionWriter, prepare_out
@@ -137,7 +138,7 @@ def grade_course(args: argparse.Namespace) -> int:
     options = Options(isolation=args.isolation)
     if args.jobs:
         options.jobs = args.jobs
-    writer = SubmissionWriter(out, args.format or [])
+    writer = SubmissionWriter(out, args.format or [], bom=csv_bom(args))
     results = grade_class(folders, options, on_result=writer, progress=not args.quiet)
     writer.finish(results)
     warn_if_unsandboxed(results)

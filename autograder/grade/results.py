@@ -29,6 +29,7 @@ class AssignmentResult:
     notes: list[str] = field(default_factory=list)  # load problems, sandbox warnings
     output: str = ""  # what the student's code printed (capped)
     seconds: float = 0.0
+    lang: str = "en"  # the language of its messages: the notebook's (i18n.language)
 
     @property
     def score(self) -> float:
@@ -42,12 +43,13 @@ class AssignmentResult:
         return {"student_id": self.student_id, "assignment": self.assignment,
                 "score": self.score, "max_score": self.max_score,
                 "checks": [c.to_dict() for c in self.checks], "notes": self.notes,
-                "output": self.output, "seconds": round(self.seconds, 3)}
+                "output": self.output, "seconds": round(self.seconds, 3), "lang": self.lang}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AssignmentResult:
         return cls(d["student_id"], d["assignment"], [CheckResult(**c) for c in d["checks"]],
-                   list(d.get("notes", [])), d.get("output", ""), d.get("seconds", 0.0))
+                   list(d.get("notes", [])), d.get("output", ""), d.get("seconds", 0.0),
+                   d.get("lang", "en"))
 
     def unit_scores(self) -> dict[str, tuple[float, float]]:
         """(score, max_score) per unit, in check order."""

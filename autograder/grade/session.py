@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from ..collect.submissions import Submission
+from ..i18n.messages import _
 from ..sandbox.codec import ChannelClosed, ChannelTimeout, ProtocolError, TooLarge
 from ..sandbox.launcher import Sandbox, SandboxError, WorkerProcess
 from ..sandbox.rpc import Rejected, RemoteError, RemoteFunction, RemoteObject, Unsendable
@@ -32,13 +33,14 @@ class StudentError(Exception):
         self.label, self.info = label, info
         text = str(info.get("text") or f"{info.get('type')}: {info.get('message', '')}")
         if info.get("not_implemented"):
-            self.status, message = "failed", f"{label}: not implemented yet"
+            self.status, message = "failed", _("{unit}: not implemented yet").format(unit=label)
         elif info.get("not_ready") or info.get("rejected") or info.get("type") == "LookupError":
             self.status, message = "failed", f"{label}: {text}"
         else:
-            self.status, message = "error", f"{label} raised {text}"
+            self.status, message = "error", _("{unit} raised {error}").format(unit=label,
+                                                                               error=text)
         if info.get("hint"):
-            message += f"\nHint: {info['hint']}"
+            message = _("{message}\nHint: {hint}").format(message=message, hint=info["hint"])
         super().__init__(message)
 
 

@@ -19,6 +19,7 @@ from autograder.grade.checks import (
 )
 from autograder.grade.reference import expose
 from autograder.grade.session import StudentError
+from autograder.i18n.messages import _
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
@@ -105,7 +106,7 @@ def test_Relu_backward_masks_the_gradient(student, rng):
     layer = student.Relu()
     layer.forward(x.copy())
     expect.array_close(layer.backward(dout.copy()), dout * (x > 0),
-                       what="Relu.backward(dout) after forward(x)",
+                       what=_("Relu.backward(dout) after forward(x)"),
                        diagnose=[(HINTS["relu_backward_mask"], dout)])
 
 
@@ -118,7 +119,7 @@ def test_Sigmoid_forward_matches_reference(student, reference, rng):
                        diagnose=[(HINTS["sigmoid_formula"], 1 / (1 + np.exp(x)))])
     # The notebook's contract: forward keeps its output in self.out for backward.
     expect.array_close(getattr(layer, "out", None), want,
-                       what="self.out after Sigmoid().forward(x) (what backward uses)")
+                       what=_("self.out after Sigmoid().forward(x) (what backward uses)"))
 
 
 @pytest.mark.unit("Sigmoid.backward")
@@ -126,7 +127,7 @@ def test_Sigmoid_backward_matches_reference(student, reference, rng):
     x, dout = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
     layer, out = _sigmoid_after_forward(student, reference, x)
     expect.array_close(_backward(layer, dout, out=out), dout * out * (1 - out),
-                       what="Sigmoid.backward(dout) after forward(x)",
+                       what=_("Sigmoid.backward(dout) after forward(x)"),
                        diagnose=[(HINTS["sigmoid_backward_formula"], dout * (1 - out)),
                                  (HINTS["sigmoid_backward_formula"], dout * out)])
 
@@ -140,7 +141,7 @@ def test_Sigmoid_backward_gradient_check(student, reference, rng):
         numeric = numeric_gradient_of_output(reference.sigmoid, x.copy(), dout)
         expect_gradient(analytic, numeric, threshold=1e-7,
                         diagnose=_sigmoid_backward_mistakes(dout, out),
-                        what="Sigmoid.backward against the numerical gradient of sigmoid")
+                        what=_("Sigmoid.backward against the numerical gradient of sigmoid"))
     expect_gradient(analytic, dout * out * (1 - out), what="Sigmoid.backward(dout)",
                     diagnose=_sigmoid_backward_mistakes(dout, out))
 
@@ -202,7 +203,7 @@ def test_Affine_forward_flattens_images(student, rng):
     got = call_with_hint(student.Affine(W.copy(), b.copy()).forward, x.copy(),
                          hint=HINTS["affine_flatten"], when=NOT_ALIGNED)
     expect.array_close(got, x.reshape(3, -1) @ W + b,
-                       what="Affine.forward(x) for x of shape (3, 2, 2, 1)")
+                       what=_("Affine.forward(x) for x of shape (3, 2, 2, 1)"))
 
 
 @pytest.mark.unit("Affine.backward")
@@ -219,7 +220,7 @@ def test_Affine_backward_dx(student, rng):
     want = (dout @ W.T).reshape(x.shape)
     flat = dout @ W.T
     expect.array_close(layer.backward(dout.copy()), want,
-                       what=f"Affine.backward(dout): dx for x of shape {x.shape}",
+                       what=_("Affine.backward(dout): dx for x of shape {shape}").format(shape=x.shape),
                        diagnose=lambda got: HINTS["affine_dx_reshape"]
                        if np.shape(got) == flat.shape and x.ndim > 2 else None)
 
@@ -231,9 +232,9 @@ def test_Affine_backward_dW_db(student, rng):
     layer = student.Affine(W.copy(), b.copy())
     layer.forward(x.copy())
     layer.backward(dout.copy())
-    expect.array_close(layer.dW, x.T @ dout, what="Affine.dW after backward",
+    expect.array_close(layer.dW, x.T @ dout, what=_("Affine.dW after backward"),
                        diagnose=[(HINTS["affine_dw_transposed"], dout.T @ x)])
-    expect.array_close(layer.db, dout.sum(axis=0), what="Affine.db after backward",
+    expect.array_close(layer.db, dout.sum(axis=0), what=_("Affine.db after backward"),
                        diagnose=lambda got: HINTS["affine_db_sum"]
                        if np.shape(got) != (5,) or np.allclose(got, dout[0]) else None)
 
@@ -248,9 +249,8 @@ def test_Affine_backward_gradient_check(student, rng):
     dx = layer.backward(dout.copy())
     dW = layer.dW
     expect_gradient(dx, numeric_gradient_of_output(lambda v: forward(v.copy()), x, dout),
-                    threshold=1e-7, what="Affine.backward's dx against the numerical gradient "
-                                         "of your forward")
-    expect_gradient(dx, dout @ W.T, what="Affine.backward's dx")
+                    threshold=1e-7, what=_("Affine.backward's dx against the numerical gradient of your forward"))
+    expect_gradient(dx, dout @ W.T, what=_("Affine.backward's dx"))
 
     def out_sum() -> float:
         student.write_back(W)  # the layer holds a copy of W linked to this array
@@ -258,7 +258,7 @@ def test_Affine_backward_gradient_check(student, rng):
 
     transposed = [(HINTS["affine_dw_transposed"], dout.T @ x)]
     expect_gradient(dW, numeric_gradient(out_sum, W), threshold=1e-7,
-                    what="Affine.dW against the numerical gradient of your forward",
+                    what=_("Affine.dW against the numerical gradient of your forward"),
                     diagnose=transposed)
     expect_gradient(dW, x.T @ dout, what="Affine.dW", diagnose=transposed)
 
@@ -293,7 +293,7 @@ def test_SoftmaxWithLoss_backward_one_hot(student, reference, rng):
     t = np.eye(5)[labels]
     layer, y = _swl_after_forward(student, reference, x, t)
     expect.array_close(layer.backward(), (y - t) / 4, rtol=1e-4, atol=1e-7,
-                       what="SoftmaxWithLoss.backward() with one-hot t",
+                       what=_("SoftmaxWithLoss.backward() with one-hot t"),
                        diagnose=[(HINTS["swl_divide_by_n"], y - t)])
 
 
@@ -304,7 +304,7 @@ def test_SoftmaxWithLoss_backward_labels(student, reference, rng):
     want = (y - np.eye(5)[labels]) / 4
     got = call_with_hint(layer.backward, hint=HINTS["swl_labels"], when=BROADCAST)
     expect.array_close(got, want, rtol=1e-4, atol=1e-7,
-                       what="SoftmaxWithLoss.backward() with label indices t",
+                       what=_("SoftmaxWithLoss.backward() with label indices t"),
                        diagnose=[(HINTS["swl_divide_by_n"], want * 4),
                                  (HINTS["swl_labels"], (y - labels[:, None]) / 4),
                                  (HINTS["swl_labels"], y - labels[:, None])])
@@ -317,7 +317,7 @@ def test_SoftmaxWithLoss_backward_gradient_check(student, reference, rng):
     # stays below 1e-5 relative error (scale 2 went above the 1e-4 threshold for 4% of them).
     x, labels = rng.normal(size=(3, 4)), rng.integers(0, 4, size=3)
     t = np.eye(4)[labels]
-    layer, _ = _swl_after_forward(student, reference, x, t)
+    layer, _loss = _swl_after_forward(student, reference, x, t)
     analytic = layer.backward()
     # The numerical gradient of the right loss (a wrong loss in forward costs forward's
     # points, not backward's), computed here in the grader.
@@ -326,7 +326,7 @@ def test_SoftmaxWithLoss_backward_gradient_check(student, reference, rng):
     # 1e-4: the 1e-7 inside the log of cross_entropy_error bends the loss slightly.
     not_divided = [(HINTS["swl_divide_by_n"], reference.softmax(x) - t)]
     expect_gradient(analytic, numeric, threshold=1e-4, diagnose=not_divided,
-                    what="SoftmaxWithLoss.backward against the numerical gradient of the loss")
+                    what=_("SoftmaxWithLoss.backward against the numerical gradient of the loss"))
     expect_gradient(analytic, (reference.softmax(x) - t) / 3, threshold=1e-4,
                     what="SoftmaxWithLoss.backward()", diagnose=not_divided)
 
@@ -408,14 +408,12 @@ def test_TwoLayerNet_params_shapes(student):
     params = student.TwoLayerNet(7, 5, 3).params
     shapes = {"W1": (7, 5), "b1": (5,), "W2": (5, 3), "b2": (3,)}
     expect.that(isinstance(params, dict) and sorted(params) == sorted(shapes),
-                f"TwoLayerNet(7, 5, 3).params: expected a dict with keys W1, b1, W2, b2, got "
-                f"{expect.show(sorted(params) if isinstance(params, dict) else params)}",
+                _("TwoLayerNet(7, 5, 3).params: expected a dict with keys W1, b1, W2, b2, got {got}").format(got=expect.show(sorted(params) if isinstance(params, dict) else params)),
                 HINTS["twolayer_init"])
     for key, shape in shapes.items():
         expect.that(isinstance(params[key], np.ndarray) and params[key].shape == shape
                     and params[key].dtype.kind == "f",
-                    f"params[{key!r}]: expected a float array of shape {shape}, got "
-                    f"{expect.kind(params[key])}", HINTS["twolayer_init"])
+                    _("params[{key!r}]: expected a float array of shape {shape}, got {got}").format(key=key, shape=shape, got=expect.kind(params[key])), HINTS["twolayer_init"])
 
 
 @pytest.mark.unit("TwoLayerNet.__init__")
@@ -424,9 +422,7 @@ def test_TwoLayerNet_params_initialisation(student):
     for key in ("W1", "W2"):
         w = params[key]
         expect.that(abs(float(np.std(w)) - 0.05) < 0.005 and abs(float(np.mean(w))) < 0.01,
-                    f"params[{key!r}] of TwoLayerNet(300, 200, 10, weight_init_std=0.05): "
-                    f"expected random values with standard deviation 0.05, got mean "
-                    f"{float(np.mean(w)):.3g} and standard deviation {float(np.std(w)):.3g}",
+                    _("params[{key!r}] of TwoLayerNet(300, 200, 10, weight_init_std=0.05): expected random values with standard deviation 0.05, got mean {mean:.3g} and standard deviation {std:.3g}").format(key=key, mean=float(np.mean(w)), std=float(np.std(w))),
                     HINTS["twolayer_init"])
     for key in ("b1", "b2"):
         expect.array_close(params[key], np.zeros(params[key].shape), what=f"params[{key!r}]",
@@ -488,8 +484,7 @@ def test_TwoLayerNet_accuracy_one_hot(student, reference, rng):
 
 def _grads(got, what):
     expect.that(isinstance(got, dict) and all(k in got for k in KEYS),
-                f"{what}: expected a dict with keys W1, b1, W2, b2, got "
-                f"{expect.show(sorted(got) if isinstance(got, dict) else got)}",
+                _("{what}: expected a dict with keys W1, b1, W2, b2, got {got}").format(what=what, got=expect.show(sorted(got) if isinstance(got, dict) else got)),
                 HINTS["gradient_keys"])
     return got
 
@@ -545,6 +540,5 @@ def test_TwoLayerNet_gradient_check(student, reference, rng):
         indexes = sample_indexes(rng, params[key].shape, 3)
         numeric = numeric_gradient(current_loss, params[key], indexes=indexes)
         expect_gradient_at(got[key], numeric, indexes, threshold=1e-6,
-                           what=f"gradient(x, t)[{key!r}] against the numerical gradient of "
-                                f"loss")
+                           what=_("gradient(x, t)[{key!r}] against the numerical gradient of loss").format(key=key))
         expect_gradient(got[key], want[key], what=f"gradient(x, t)[{key!r}]")

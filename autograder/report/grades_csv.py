@@ -7,6 +7,7 @@ merge under a lock instead of the last one winning. The file is replaced atomica
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterable
@@ -44,7 +45,7 @@ def read_grades_csv(path: Path) -> list[list[str]]:
     Raises ReportError for a file this kit did not write: merging into it would mix two
     tables, and replacing it would lose it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # with or without a BOM
     except FileNotFoundError:
         return []
     except (OSError, UnicodeDecodeError) as exc:
@@ -62,15 +63,20 @@ def _order(row: list[str]) -> tuple[str, int, str]:
     return row[0], position.get(row[1], len(position)), row[1]
 
 
-def write_grades_csv(results: Iterable[AssignmentResult], path: Path) -> None:
+def write_grades_csv(results: Iterable[AssignmentResult], path: Path, bom: bool = False) -> None:
     """Merge `results` into `path` by (student, assignment): their rows replace the old
     ones, other rows stay. Rows are sorted by student, then assignment, so the file depends
-    only on what was graded, not on the order of the runs."""
+    only on what was graded, not on the order of the runs.
+
+    bom: start the file with a UTF-8 byte order mark. Excel on a Japanese Windows reads a
+    CSV without one as Shift_JIS, which garbles every Japanese name; Python reads it back
+    with encoding="utf-8-sig"."""
     new = {(r.student_id, r.assignment): row_of(r) for r in results}
     with locked(path):
         rows = {(r[0], r[1]): r for r in read_grades_csv(path)}
         rows.update(new)
-        atomic_write(path, csv_bytes(HEADER, sorted(rows.values(), key=_order)))
+        body = csv_bytes(HEADER, sorted(rows.values(), key=_order))
+        atomic_write(path, codecs.BOM_UTF8 + body if bom else body)
 
 
 def check_grades_csv(path: Path) -> None:

@@ -61,9 +61,10 @@ class SubmissionWriter:
     """The engine's on_result callback: writes a student's reports as soon as they are
     graded. A failed write (full disk) raises ReportError, which stops the run."""
 
-    def __init__(self, out: Path, formats: Sequence[str] = ()) -> None:
+    def __init__(self, out: Path, formats: Sequence[str] = (), bom: bool = False) -> None:
         self.out = out
         self.formats = tuple(formats)
+        self.bom = bom  # grades.csv with a UTF-8 BOM, for Excel (see grades_csv)
         self.written = 0
 
     def __call__(self, batch: list[AssignmentResult]) -> None:
@@ -79,16 +80,16 @@ class SubmissionWriter:
     def finish(self, results: Sequence[AssignmentResult]) -> None:
         """grades.csv, merged with what earlier runs recorded."""
         try:
-            write_grades_csv(results, self.out / GRADES_CSV)
+            write_grades_csv(results, self.out / GRADES_CSV, bom=self.bom)
         except OSError as exc:
             raise ReportError(MSG_CSV_FAILED.format(path=self.out / GRADES_CSV,
                                                     reason=exc.strerror or exc)) from None
 
 
 def write_reports(results: Sequence[AssignmentResult], out: Path,
-                  formats: Sequence[str] = ()) -> None:
+                  formats: Sequence[str] = (), bom: bool = False) -> None:
     """Every report of `results` at once (for callers that grade first, write later)."""
     prepare_out(out)
-    writer = SubmissionWriter(out, formats)
+    writer = SubmissionWriter(out, formats, bom)
     writer(list(results))
     writer.finish(results)

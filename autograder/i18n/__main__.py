@@ -1,0 +1,109 @@
+"""The Babel workflow in one command: ``python -m autograder.i18n update``.
+
+update   extract every marked message (babel.cfg) into autograder/locale/scratchgrad.pot,
+         merge it into each language's .po (creating a missing one), and compile the .mo files
+compile  compile the .po files only (after editing translations)
+check    exit 1 when a catalog lacks a translation or a .mo is stale (what the tests check)
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+
+from babel.messages import frontend
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from . import language
+from .messages import DOMAIN, LOCALE_DIR
+
+ROOT = LOCALE_DIR.parents[1]  # the repository: babel.cfg sits there
+POT = LOCALE_DIR / f"{DOMAIN}.pot"
+TRANSLATED = tuple(lang for lang in language.SUPPORTED if lang != language.SOURCE)
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_bytes(po: Path) -> bytes:
+    """The .mo that compiling this .po gives (fuzzy entries left out, as pybabel does)."""
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def _pybabel(*args: str) -> None:
+    frontend.CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+def extract() -> None:
+    LOCALE_DIR.mkdir(parents=True, exist_ok=True)
+    _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-o", str(POT), "--no-location",
+             "--sort-output", "--project", "scratchgrad", "--copyright-holder", "scratchgrad",
+             "-c", "TRANSLATORS:", "--width", "100", str(ROOT / "autograder"))
+
+
+def update() -> None:
+    extract()
+    for lang in TRANSLATED:
+        po = po_path(lang)
+        if po.exists():
+            _pybabel("update", "-D", DOMAIN, "-i", str(POT), "-d", str(LOCALE_DIR), "-l", lang,
+                     "--width", "100", "--ignore-obsolete")
+        else:
+            _pybabel("init", "-D", DOMAIN, "-i", str(POT), "-d", str(LOCALE_DIR), "-l", lang,
+                     "--width", "100")
+    compile_all()
+
+
+def compile_all() -> None:
+    for lang in TRANSLATED:
+        po = po_path(lang)
+        po.with_suffix(".mo").write_bytes(mo_bytes(po))
+
+
+def problems() -> list[str]:
+    """Untranslated or fuzzy messages, and .mo files that are not their .po compiled."""
+    found = []
+    for lang in TRANSLATED:
+        po = po_path(lang)
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        for message in catalog:
+            if not message.id:
+                continue
+            if message.fuzzy or not all(message.string if isinstance(message.string, tuple)
+                                        else [message.string]):
+                found.append(f"{lang}: untranslated or fuzzy: {message.id!r}")
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.read_bytes() != mo_bytes(po):
+            found.append(f"{lang}: {mo.name} is not {po.name} compiled: run "
+                         "`python -m autograder.i18n compile`")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.i18n", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=("update", "compile", "check"))
+    args = parser.parse_args(argv)
+    if args.command == "update":
+        update()
+    elif args.command == "compile":
+        compile_all()
+    else:
+        found = problems()
+        for line in found:
+            print(line, file=sys.stderr)
+        return 1 if found else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
