@@ -297,7 +297,15 @@ def test_same_code_in_an_english_and_a_japanese_notebook_scores_the_same(tmp_pat
     nb = json.loads(path.read_text(encoding="utf-8"))
     nb.setdefault("metadata", {})["scratchgrad"] = {"lang": "ja"}
     path.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
+    # What the sandbox's worker says (a unit the notebook does not define) is Japanese too.
+    for cell in nb["cells"]:
+        cell["source"] = "".join(cell["source"]).replace("def relu(", "def rel_u(")
+    renamed = tmp_path / "名前なし" / path.parent.name / path.name
+    renamed.parent.mkdir(parents=True)
+    renamed.write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
     results = grade(tmp_path, ["02_forward"], jobs=2)
+    relu = [c.message for c in results[("名前なし", "02_forward")].checks if c.unit == "relu"]
+    assert relu and all("relu が forward.ipynb で定義されていません" in m for m in relu), relu
     en, ja = results[("english", "02_forward")], results[("日本語の学生", "02_forward")]
     assert (en.lang, ja.lang) == ("en", "ja")
     assert [(c.id, c.score, c.status) for c in en.checks] == \
@@ -311,6 +319,24 @@ def test_same_code_in_an_english_and_a_japanese_notebook_scores_the_same(tmp_pat
     assert any("ヒント:" in j.message for _e, j in failed)
     assert '<html lang="ja">' in feedback_html(ja)
     assert json.loads(json.dumps(ja.to_dict(), ensure_ascii=False))["student_id"] == "日本語の学生"
+
+
+def test_the_sandbox_catalog_holds_only_the_student_side_messages():
+    """The worker's catalog (the only one in the sandbox) has the messages of the code the
+    sandbox holds, and none of the hidden checks' descriptions."""
+    import gettext
+
+    public = set(gettext.GNUTranslations(workflow.public_mo("ja").open("rb"))._catalog) - {""}
+    hidden = set()
+    for file in (ROOT / "autograder/hidden").glob("test_*.py"):
+        with file.open("rb") as f:
+            from babel.messages.extract import extract
+            hidden |= {m for _l, m, _c, _x in extract("python", f) if isinstance(m, str)}
+    assert "{name} is not defined in {notebook}" in public
+    assert "{unit}: not implemented yet" in public
+    only_hidden = hidden - {m for m in workflow.public_messages() if isinstance(m, str)}
+    assert only_hidden and not public & only_hidden
+    assert public <= {m for m in workflow.public_messages() if isinstance(m, str)}
 
 
 def test_locale_folder_holds_only_supported_languages():

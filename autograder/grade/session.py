@@ -87,6 +87,7 @@ class Session:
                 "cells": [[c.index, c.source] for c in self.submission.cells or []],
                 "name": a.notebook, "names": list(a.names),
                 "imports": reference.import_table(self.assignment_id),
+                "lang": self.submission.lang,
             })
         except (ChannelClosed, ChannelTimeout, ProtocolError, RemoteError) as exc:
             status = self.lose()

@@ -14,11 +14,13 @@ import sys
 from pathlib import Path
 
 from babel.messages import frontend
+from babel.messages.extract import DEFAULT_KEYWORDS
+from babel.messages.extract import extract as extract_messages
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from . import language
-from .messages import DOMAIN, LOCALE_DIR
+from .messages import DOMAIN, LOCALE_DIR, PUBLIC_DIR
 
 ROOT = LOCALE_DIR.parents[1]  # the repository: babel.cfg sits there
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
@@ -29,10 +31,39 @@ def po_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def mo_bytes(po: Path) -> bytes:
-    """The .mo that compiling this .po gives (fuzzy entries left out, as pybabel does)."""
+def public_mo(lang: str) -> Path:
+    """The student-side catalog: the only one the sandbox sees (see messages.PUBLIC_DIR)."""
+    return PUBLIC_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def public_messages() -> set:
+    """The msgids of the student-side kit's code, the part the sandbox holds."""
+    from ..sandbox.launcher import KIT_PUBLIC
+
+    found = set()
+    for rel in KIT_PUBLIC:
+        path = ROOT / rel
+        if path.suffix not in ("", ".py") or not path.exists():
+            continue
+        files = [path] if path.is_file() else sorted(path.rglob("*.py"))
+        for file in files:
+            with file.open("rb") as f:
+                for _line, message, _comments, _context in extract_messages(
+                        "python", f, keywords=DEFAULT_KEYWORDS):
+                    found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+def mo_bytes(po: Path, only: set | None = None) -> bytes:
+    """The .mo that compiling this .po gives (fuzzy entries left out, as pybabel does);
+    only: just these msgids (the header stays)."""
     with po.open("rb") as f:
         catalog = read_po(f)
+    if only is not None:
+        for message in list(catalog):
+            key = message.id if isinstance(message.id, str) else tuple(message.id)
+            if message.id and key not in only:
+                catalog.delete(message.id, message.context)
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()
@@ -63,9 +94,12 @@ def update() -> None:
 
 
 def compile_all() -> None:
+    public = public_messages()
     for lang in TRANSLATED:
         po = po_path(lang)
         po.with_suffix(".mo").write_bytes(mo_bytes(po))
+        public_mo(lang).parent.mkdir(parents=True, exist_ok=True)
+        public_mo(lang).write_bytes(mo_bytes(po, public))
 
 
 def problems() -> list[str]:
@@ -81,10 +115,11 @@ def problems() -> list[str]:
             if message.fuzzy or not all(message.string if isinstance(message.string, tuple)
                                         else [message.string]):
                 found.append(f"{lang}: untranslated or fuzzy: {message.id!r}")
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.read_bytes() != mo_bytes(po):
-            found.append(f"{lang}: {mo.name} is not {po.name} compiled: run "
-                         "`python -m autograder.i18n compile`")
+        for mo, want in ((po.with_suffix(".mo"), mo_bytes(po)),
+                         (public_mo(lang), mo_bytes(po, public_messages()))):
+            if not mo.exists() or mo.read_bytes() != want:
+                found.append(f"{lang}: {mo} is not {po.name} compiled: run "
+                             "`python -m autograder.i18n compile`")
     return found
 
 

@@ -20,7 +20,9 @@ Outside any ``using`` block the language is language.resolve(): SCRATCHGRAD_LANG
 locale (so ``LANG=ja_JP.UTF-8 pytest assignments`` prints Japanese), then English.
 
 The catalogs are compiled (.mo) next to their .po files; ``python -m autograder.i18n update``
-extracts, merges and compiles them, and a test fails when a .mo is older than its .po.
+extracts, merges and compiles them, and a test fails when a .mo is not its .po compiled.
+The sandbox sees only the student-side kit: its catalog (i18n/public/) holds only the messages
+of that code (what the notebook loader and from_assignment say), not the hidden checks'.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from . import language
 
 DOMAIN = "scratchgrad"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+PUBLIC_DIR = Path(__file__).resolve().parent / "public"
 
 _active: contextvars.ContextVar[str | None] = contextvars.ContextVar("scratchgrad_lang",
                                                                      default=None)
@@ -47,9 +50,12 @@ def translator(lang: str) -> gettext.NullTranslations:
     lang = language.check(lang)
     if lang == language.SOURCE:
         return gettext.NullTranslations()
-    # fallback=False: a missing catalog for a supported language is a broken install, and it
-    # must not silently print English to a Japanese learner.
-    return gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang])
+    # No fallback to English: a missing catalog for a supported language is a broken install,
+    # and it must not silently print English to a Japanese learner.
+    for folder in (LOCALE_DIR, PUBLIC_DIR):  # the whole catalog; in the sandbox, its own
+        with contextlib.suppress(FileNotFoundError):
+            return gettext.translation(DOMAIN, localedir=str(folder), languages=[lang])
+    raise FileNotFoundError(f"no {lang} catalog in {LOCALE_DIR} or {PUBLIC_DIR}")
 
 
 def active() -> str:
@@ -66,6 +72,12 @@ def using(lang: str | None) -> Iterator[str]:
         yield chosen
     finally:
         _active.reset(token)
+
+
+def set_language(lang: str) -> None:
+    """From now on in this thread (a process that speaks one language: the sandbox's worker
+    for one notebook), messages are written in `lang`; an unknown tag means English."""
+    _active.set(language.normalize(lang) or language.SOURCE)
 
 
 def _(message: str) -> str:

@@ -33,9 +33,9 @@ from .codec import ChannelClosed
 from .rpc import GRADER, Peer
 
 KIT = Path(__file__).resolve().parents[2]
-# The student-side part of the kit, the only code of ours the sandbox can see. i18n is the
-# code that picks a language, not the catalogs (they hold the hidden checks' descriptions):
-# the worker runs in C.UTF-8, so it writes English and never opens one.
+# The student-side part of the kit, the only code of ours the sandbox can see. i18n holds
+# the code that picks a language and the student-side catalog (i18n/public: the messages of
+# this code only; the whole catalog, with the hidden checks' descriptions, stays outside).
 KIT_PUBLIC = ("autograder/__init__.py", "autograder/curriculum.py", "autograder/notebook",
               "autograder/selfcheck", "autograder/sandbox", "autograder/i18n", "dataset")
 NO_BWRAP_WARNING = ("bubblewrap is not available ({reason}): student code ran in a plain "
