@@ -108,12 +108,12 @@ def _course_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem.text)
     if problems:
-        print(MSG_CHECK_PROBLEMS.format(count=len(problems), course=course), file=sys.stderr)
+        print(_(MSG_CHECK_PROBLEMS).format(count=len(problems), course=course), file=sys.stderr)
         return 1
     if ids:
-        print(MSG_CHECK_OK.format(course=course, assignments=", ".join(ids)))
+        print(_(MSG_CHECK_OK).format(course=course, assignments=", ".join(ids)))
     else:
-        print(MSG_CHECK_NOTHING_STARTED.format(course=course))
+        print(_(MSG_CHECK_NOTHING_STARTED).format(course=course))
     return 0
 
 
@@ -139,7 +139,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="scratchgrad-demo-") as tmp:
         submissions = Path(tmp) / "submitted"
-        build_class(submissions)
+        build_class(submissions, lang=active())
         # The reports outlive the run (the printed path must still be there to open); only
         # the generated notebooks are removed.
         out = args.out or Path(tempfile.mkdtemp(prefix="scratchgrad-demo-reports-"))

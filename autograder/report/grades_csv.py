@@ -15,12 +15,13 @@ from pathlib import Path
 
 from .. import curriculum
 from ..grade.results import AssignmentResult
+from ..i18n.messages import N_, _
 from .files import ReportError, atomic_write, csv_bytes, locked, unescape_cell
 
-MSG_UNREADABLE = "Cannot read the existing {path} ({reason}); move it away and run again."
-MSG_FOREIGN = ("The existing {path} is not a grades table written by scratchgrad; move it away "
-               "and run again.")
-MSG_NOT_A_FILE = "{path} exists and is not a file; move it away and run again."
+MSG_UNREADABLE = N_("Cannot read the existing {path} ({reason}); move it away and run again.")
+MSG_FOREIGN = N_("The existing {path} is not a grades table written by scratchgrad; move it away "
+                 "and run again.")
+MSG_NOT_A_FILE = N_("{path} exists and is not a file; move it away and run again.")
 
 HEADER = ["student_id", "assignment", "score", "max_score", "percent", "passed", "failed",
           "error", "timeout"]
@@ -49,12 +50,12 @@ def read_grades_csv(path: Path) -> list[list[str]]:
     except FileNotFoundError:
         return []
     except (OSError, UnicodeDecodeError) as exc:
-        raise ReportError(MSG_UNREADABLE.format(path=path, reason=exc)) from None
+        raise ReportError(_(MSG_UNREADABLE).format(path=path, reason=exc)) from None
     rows = [[unescape_cell(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
     if not rows:
         return []
     if rows[0] != HEADER or any(len(r) != len(HEADER) for r in rows[1:]):
-        raise ReportError(MSG_FOREIGN.format(path=path))
+        raise ReportError(_(MSG_FOREIGN).format(path=path))
     return rows[1:]
 
 
@@ -82,5 +83,5 @@ def write_grades_csv(results: Iterable[AssignmentResult], path: Path, bom: bool 
 def check_grades_csv(path: Path) -> None:
     """Before grading: an existing grades.csv must be one this kit can merge into."""
     if path.exists() and not path.is_file():
-        raise ReportError(MSG_NOT_A_FILE.format(path=path))
+        raise ReportError(_(MSG_NOT_A_FILE).format(path=path))
     read_grades_csv(path)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..grade.results import AssignmentResult
+from ..i18n.messages import N_, _
 from .feedback import feedback_html
 from .files import ReportError, atomic_write_text, check_writable
 from .grades_csv import check_grades_csv, write_grades_csv
@@ -23,10 +24,10 @@ GRADESCOPE = "gradescope"
 # Names the kit writes at the top of OUT; a student folder of one of these names would
 # clash with them, so discovery refuses such student ids (see collect.submissions).
 RESERVED_NAMES = (GRADES_CSV, GRADESCOPE)
-MSG_WRITE_FAILED = ("Cannot write the report of {student}/{assignment} into {out} ({reason}); "
-                    "{written} reports were written, run again once the folder is writable.")
-MSG_CSV_FAILED = ("Cannot write {path} ({reason}); the per-student reports are complete, run "
-                  "again once the folder is writable.")
+MSG_WRITE_FAILED = N_("Cannot write the report of {student}/{assignment} into {out} ({reason}); "
+                      "{written} reports were written, run again once the folder is writable.")
+MSG_CSV_FAILED = N_("Cannot write {path} ({reason}); the per-student reports are complete, run "
+                    "again once the folder is writable.")
 
 
 def record(result: AssignmentResult) -> dict:
@@ -72,7 +73,7 @@ class SubmissionWriter:
             try:
                 write_submission(result, self.out, self.formats)
             except OSError as exc:
-                raise ReportError(MSG_WRITE_FAILED.format(
+                raise ReportError(_(MSG_WRITE_FAILED).format(
                     student=result.student_id, assignment=result.assignment, out=self.out,
                     reason=exc.strerror or exc, written=self.written)) from None
             self.written += 1
@@ -82,7 +83,7 @@ class SubmissionWriter:
         try:
             write_grades_csv(results, self.out / GRADES_CSV, bom=self.bom)
         except OSError as exc:
-            raise ReportError(MSG_CSV_FAILED.format(path=self.out / GRADES_CSV,
+            raise ReportError(_(MSG_CSV_FAILED).format(path=self.out / GRADES_CSV,
                                                     reason=exc.strerror or exc)) from None
 
 
