@@ -347,3 +347,28 @@ def test_locale_folder_holds_only_supported_languages():
 def test_catalog_header_is_utf8():
     header = io.BytesIO(PO.read_bytes()).read().decode("utf-8")
     assert "charset=utf-8" in header.lower()
+
+
+def test_japanese_names_survive_nbgrader_gradebook_and_the_unit_export(tmp_path):
+    """nbgrader's database keeps Japanese names and ids; the kit's export writes them, with
+    a BOM in a Japanese run."""
+    from nbgrader.api import Gradebook
+
+    from autograder.course.export import UnitScoresExportPlugin
+
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(db) as gb:
+        gb.add_student("学生一", last_name="山田", first_name="太郎")
+        gb.add_assignment("02_forward")
+    with Gradebook(db) as gb:
+        student = gb.find_student("学生一")
+        assert (student.last_name, student.first_name) == ("山田", "太郎")
+        dest = tmp_path / "export.csv"
+        with using("ja"):
+            UnitScoresExportPlugin(to=str(dest)).export(gb)
+    raw = dest.read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    with dest.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert (rows[0]["student_id"], rows[0]["last_name"], rows[0]["first_name"]) == \
+        ("学生一", "山田", "太郎")

@@ -24,6 +24,7 @@ table { border-collapse: collapse; width: 100%; }
 td, th { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left;
          vertical-align: top; }
 .passed { color: #17692f; } .failed, .error { color: #a4161a; } .timeout { color: #8a5a00; }
+th, .passed, .failed, .error, .timeout { white-space: nowrap; }  /* short Japanese words stay whole */
 .msg { white-space: pre-wrap; font-family: ui-monospace, monospace; font-size: .9rem; }
 .hint { background: #fff7d6; padding: .15rem .35rem; border-radius: .2rem; }
 .note { background: #eef3ff; padding: .5rem .75rem; border-radius: .3rem; }
