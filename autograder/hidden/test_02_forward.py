@@ -31,7 +31,8 @@ def test_step_function_shape_and_dtype(student, rng):
     x = rng.normal(size=(3, 4, 2))
     got = call_with_hint(student.step_function, x,
                          hint=HINTS["scalar_if"].format(unit="step_function"), when=SCALAR_IF)
-    expect.array_close(got, (x > 0).astype(int), what=_("step_function(x) for x of shape (3, 4, 2)"))
+    expect.array_close(got, (x > 0).astype(int),
+                       what=_("step_function(x) for x of shape (3, 4, 2)"))
     expect.that(got.dtype != bool, _("step_function returned {got}").format(got=expect.kind(got)),
                 HINTS["step_bool"])
 
@@ -129,7 +130,9 @@ def test_softmax_leaves_its_input_alone(student, reference, rng):
 def test_init_network_book_values(student, reference):
     got, want = student.init_network(), reference.init_network()
     expect.that(isinstance(got, dict) and sorted(got) == sorted(want),
-                _("init_network(): expected a dict with keys {keys}, got {got}").format(keys=sorted(want), got=expect.show(sorted(got) if isinstance(got, dict) else got)))
+                _("init_network(): expected a dict with keys {keys}, got {got}").format(
+                    keys=sorted(want),
+                    got=expect.show(sorted(got) if isinstance(got, dict) else got)))
     for key in want:
         reordered = np.reshape(np.transpose(want[key]), np.shape(want[key]))
         expect.array_close(got[key], want[key], what=f"init_network()[{key!r}]",

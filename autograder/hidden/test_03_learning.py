@@ -28,7 +28,8 @@ def test_mean_squared_error_matches_reference(student, reference, rng):
         y, t = rng.random(shape), rng.random(shape)
         want = reference.mean_squared_error(y, t)
         expect.number_close(student.mean_squared_error(y, t), want, rtol=1e-6,
-                            what=_("mean_squared_error(y, t) for shape {shape}").format(shape=shape),
+                            what=_("mean_squared_error(y, t) for shape {shape}").format(
+                                shape=shape),
                             diagnose=[(HINTS["mse_half"], 2 * want),
                                       (HINTS["mse_mean"], 2 * want / y.size),
                                       (HINTS["mse_mean"], want / y.size)])
@@ -84,7 +85,8 @@ def test_cross_entropy_error_exact_zeros(student, reference):
     y_zero = np.array([[0.0, 0.5, 0.5]])
     got = student.cross_entropy_error(y_zero, np.array([[1.0, 0.0, 0.0]]))
     expect.that(expect.is_number(got) and np.isfinite(got) and got > 5,
-                _("cross_entropy_error when the correct class has probability exactly 0: expected a large finite loss, got {got}").format(got=expect.show(got)), _log_of_zero(got))
+                _("cross_entropy_error when the correct class has probability exactly 0: expected "
+                  "a large finite loss, got {got}").format(got=expect.show(got)), _log_of_zero(got))
 
 
 def _matching(got, pairs):
@@ -149,7 +151,9 @@ def test_numerical_gradient_is_central(student):
     error = rel_error(got, 3 * x ** 2)
     h = 1e-4
     forward = 3 * x ** 2 + 3 * x * h + h ** 2  # ((x + h)³ - x³) / h
-    expect.that(error < 1e-7, _("numerical_gradient(sum(x³)) has relative error {error:.1e} against the exact gradient; a central difference gives about 1e-9").format(error=error),
+    expect.that(error < 1e-7, _("numerical_gradient(sum(x³)) has relative error {error:.1e} "
+                                "against the exact gradient; a central difference gives about "
+                                "1e-9").format(error=error),
                 HINTS["forward_difference"]
                 if np.allclose(got, forward, rtol=1e-3, atol=0) else None)
 
@@ -162,7 +166,8 @@ def test_numerical_gradient_any_shape(student, rng):
         got = call_with_hint(student.numerical_gradient, lambda v, c=c: float(np.sum(c * v ** 2)),
                              x, hint=HINTS["numgrad_one_d"], when=_one_d_only(student))
         expect.array_close(got, 2 * c * x, rtol=1e-6, atol=1e-8,
-                           what=_("numerical_gradient(f, x) for x of shape {shape}").format(shape=shape))
+                           what=_("numerical_gradient(f, x) for x of shape {shape}").format(
+                               shape=shape))
 
 
 @pytest.mark.unit("numerical_gradient")

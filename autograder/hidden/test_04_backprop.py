@@ -220,7 +220,8 @@ def test_Affine_backward_dx(student, rng):
     want = (dout @ W.T).reshape(x.shape)
     flat = dout @ W.T
     expect.array_close(layer.backward(dout.copy()), want,
-                       what=_("Affine.backward(dout): dx for x of shape {shape}").format(shape=x.shape),
+                       what=_("Affine.backward(dout): dx for x of shape {shape}").format(
+                           shape=x.shape),
                        diagnose=lambda got: HINTS["affine_dx_reshape"]
                        if np.shape(got) == flat.shape and x.ndim > 2 else None)
 
@@ -249,7 +250,8 @@ def test_Affine_backward_gradient_check(student, rng):
     dx = layer.backward(dout.copy())
     dW = layer.dW
     expect_gradient(dx, numeric_gradient_of_output(lambda v: forward(v.copy()), x, dout),
-                    threshold=1e-7, what=_("Affine.backward's dx against the numerical gradient of your forward"))
+                    threshold=1e-7, what=_("Affine.backward's dx against the numerical gradient of "
+                                           "your forward"))
     expect_gradient(dx, dout @ W.T, what=_("Affine.backward's dx"))
 
     def out_sum() -> float:
@@ -408,12 +410,15 @@ def test_TwoLayerNet_params_shapes(student):
     params = student.TwoLayerNet(7, 5, 3).params
     shapes = {"W1": (7, 5), "b1": (5,), "W2": (5, 3), "b2": (3,)}
     expect.that(isinstance(params, dict) and sorted(params) == sorted(shapes),
-                _("TwoLayerNet(7, 5, 3).params: expected a dict with keys W1, b1, W2, b2, got {got}").format(got=expect.show(sorted(params) if isinstance(params, dict) else params)),
+                _("TwoLayerNet(7, 5, 3).params: expected a dict with keys W1, b1, W2, b2, got "
+                  "{got}").format(
+                    got=expect.show(sorted(params) if isinstance(params, dict) else params)),
                 HINTS["twolayer_init"])
     for key, shape in shapes.items():
         expect.that(isinstance(params[key], np.ndarray) and params[key].shape == shape
                     and params[key].dtype.kind == "f",
-                    _("params[{key!r}]: expected a float array of shape {shape}, got {got}").format(key=key, shape=shape, got=expect.kind(params[key])), HINTS["twolayer_init"])
+                    _("params[{key!r}]: expected a float array of shape {shape}, got {got}").format(
+                        key=key, shape=shape, got=expect.kind(params[key])), HINTS["twolayer_init"])
 
 
 @pytest.mark.unit("TwoLayerNet.__init__")
@@ -422,7 +427,10 @@ def test_TwoLayerNet_params_initialisation(student):
     for key in ("W1", "W2"):
         w = params[key]
         expect.that(abs(float(np.std(w)) - 0.05) < 0.005 and abs(float(np.mean(w))) < 0.01,
-                    _("params[{key!r}] of TwoLayerNet(300, 200, 10, weight_init_std=0.05): expected random values with standard deviation 0.05, got mean {mean:.3g} and standard deviation {std:.3g}").format(key=key, mean=float(np.mean(w)), std=float(np.std(w))),
+                    _("params[{key!r}] of TwoLayerNet(300, 200, 10, weight_init_std=0.05): "
+                      "expected random values with standard deviation 0.05, got mean {mean:.3g} "
+                      "and standard deviation {std:.3g}").format(
+                        key=key, mean=float(np.mean(w)), std=float(np.std(w))),
                     HINTS["twolayer_init"])
     for key in ("b1", "b2"):
         expect.array_close(params[key], np.zeros(params[key].shape), what=f"params[{key!r}]",
@@ -484,7 +492,8 @@ def test_TwoLayerNet_accuracy_one_hot(student, reference, rng):
 
 def _grads(got, what):
     expect.that(isinstance(got, dict) and all(k in got for k in KEYS),
-                _("{what}: expected a dict with keys W1, b1, W2, b2, got {got}").format(what=what, got=expect.show(sorted(got) if isinstance(got, dict) else got)),
+                _("{what}: expected a dict with keys W1, b1, W2, b2, got {got}").format(
+                    what=what, got=expect.show(sorted(got) if isinstance(got, dict) else got)),
                 HINTS["gradient_keys"])
     return got
 
@@ -540,5 +549,6 @@ def test_TwoLayerNet_gradient_check(student, reference, rng):
         indexes = sample_indexes(rng, params[key].shape, 3)
         numeric = numeric_gradient(current_loss, params[key], indexes=indexes)
         expect_gradient_at(got[key], numeric, indexes, threshold=1e-6,
-                           what=_("gradient(x, t)[{key!r}] against the numerical gradient of loss").format(key=key))
+                           what=_("gradient(x, t)[{key!r}] against the numerical gradient of "
+                                  "loss").format(key=key))
         expect_gradient(got[key], want[key], what=f"gradient(x, t)[{key!r}]")
