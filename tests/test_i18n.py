@@ -372,3 +372,29 @@ def test_japanese_names_survive_nbgrader_gradebook_and_the_unit_export(tmp_path)
         rows = list(csv.DictReader(f))
     assert (rows[0]["student_id"], rows[0]["last_name"], rows[0]["first_name"]) == \
         ("学生一", "山田", "太郎")
+
+
+def test_nbgrader_test_cells_get_the_feedback_in_the_notebooks_language(tmp_path):
+    """What `scratchgrad grade --course` writes into each unit's test cell (and nbgrader's
+    generate_feedback shows): in the language the student's notebook records."""
+    import nbformat
+
+    from autograder.course.gradebook import ApplyScores
+
+    with using("ja"):
+        message = _("{message}\nHint: {hint}").format(message="softmax: x", hint="行ごとに")
+    record = _result("学生一", "ja", message).to_dict()
+    record["assignment"] = "02_forward"
+    (tmp_path / "学生一").mkdir()
+    (tmp_path / "学生一" / "02_forward.json").write_text(json.dumps(record, ensure_ascii=False),
+                                                       encoding="utf-8")
+    nb = nbformat.read(ROOT / "solutions/02_forward/forward.ipynb", as_version=4)
+    resources = {"nbgrader": {"student": "学生一", "assignment": "02_forward"}}
+    nb, _resources = ApplyScores(reports=str(tmp_path)).preprocess(nb, resources)
+    texts = {c.metadata["nbgrader"]["grade_id"]: c.outputs[0]["text"] for c in nb.cells
+             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+             and c.outputs}
+    assert texts["check_softmax"].startswith("softmax: 0 / 2 点\n✘ softmax rows of a batch: "
+                                             "0 / 2 (不合格)\n"), texts["check_softmax"]
+    assert "ヒント: 行ごとに" in texts["check_softmax"]
+    assert texts["check_relu"].startswith("relu: 1 / 1 点")
