@@ -64,9 +64,10 @@ def _extracted() -> set:
     """The msgids marked in the code right now (what `python -m autograder.i18n update` finds)."""
     method_map = [("**.py", "python")]
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / "autograder"), method_map):
-        found.add(message if isinstance(message, str) else tuple(message))
+    for source in workflow.SOURCES:
+        for _file, _line, message, _comments, _context in extract_from_dir(str(source),
+                                                                           method_map):
+            found.add(message if isinstance(message, str) else tuple(message))
     return found
 
 

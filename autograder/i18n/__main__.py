@@ -1,6 +1,7 @@
 """The Babel workflow in one command: ``python -m autograder.i18n update``.
 
-update   extract every marked message (babel.cfg) into autograder/locale/scratchgrad.pot,
+update   extract every marked message (babel.cfg: the kit and the public tests in solutions/)
+         into autograder/locale/scratchgrad.pot,
          merge it into each language's .po (creating a missing one), and compile the .mo files
 compile  compile the .po files only (after editing translations)
 check    exit 1 when a catalog lacks a translation or a .mo is stale (what the tests check)
@@ -25,6 +26,9 @@ from .messages import DOMAIN, LOCALE_DIR, PUBLIC_DIR
 ROOT = LOCALE_DIR.parents[1]  # the repository: babel.cfg sits there
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
 TRANSLATED = tuple(lang for lang in language.SUPPORTED if lang != language.SOURCE)
+# The code whose messages are marked: the kit, and the public tests (solutions/<id>/test_*.py,
+# released with the notebooks) that students run.
+SOURCES = (ROOT / "autograder", ROOT / "solutions")
 
 
 def po_path(lang: str) -> Path:
@@ -77,7 +81,7 @@ def extract() -> None:
     LOCALE_DIR.mkdir(parents=True, exist_ok=True)
     _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-o", str(POT), "--no-location",
              "--sort-output", "--project", "scratchgrad", "--copyright-holder", "scratchgrad",
-             "-c", "TRANSLATORS:", "--width", "100", str(ROOT / "autograder"))
+             "-c", "TRANSLATORS:", "--width", "100", *map(str, SOURCES))
 
 
 def update() -> None:
