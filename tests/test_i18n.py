@@ -62,11 +62,14 @@ def _pairs() -> list[tuple[str, str]]:
 
 def _extracted() -> set:
     """The msgids marked in the code right now (what `python -m autograder.i18n update` finds)."""
-    method_map = [("**.py", "python")]
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)
     found = set()
     for source in workflow.SOURCES:
-        for _file, _line, message, _comments, _context in extract_from_dir(str(source),
-                                                                           method_map):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+                str(source), method_map, options_map):
             found.add(message if isinstance(message, str) else tuple(message))
     return found
 
@@ -229,6 +232,7 @@ def test_feedback_html_declares_its_language_and_keeps_japanese_names():
     page = feedback_html(_result("山田太郎", "ja", message))
     assert '<html lang="ja">' in page and '<meta charset="utf-8">' in page
     assert "山田太郎" in page and "不合格" in page and "ユニット" in page
+    assert "バッチの各行に対する softmax" in page  # the check's title, from rubric.toml
     assert '<span class="hint"><b>ヒント:</b> 行ごとに</span>' in page
     english = feedback_html(_result("山田太郎", "en", "softmax: x\nHint: rows"))
     assert '<html lang="en">' in english and "failed" in english and "不合格" not in english
@@ -395,7 +399,7 @@ def test_nbgrader_test_cells_get_the_feedback_in_the_notebooks_language(tmp_path
     texts = {c.metadata["nbgrader"]["grade_id"]: c.outputs[0]["text"] for c in nb.cells
              if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
              and c.outputs}
-    assert texts["check_softmax"].startswith("softmax: 0 / 2 点\n✘ softmax rows of a batch: "
+    assert texts["check_softmax"].startswith("softmax: 0 / 2 点\n✘ バッチの各行に対する softmax: "
                                              "0 / 2 (不合格)\n"), texts["check_softmax"]
     assert "ヒント: 行ごとに" in texts["check_softmax"]
     assert texts["check_relu"].startswith("relu: 1 / 1 点")

@@ -33,6 +33,7 @@ from nbgrader.preprocessors import (
 from traitlets import Unicode
 
 from .. import curriculum
+from ..grade import rubric
 from ..i18n import language
 from ..i18n.messages import _, using
 from ..report.feedback import STATUS_TEXT
@@ -95,7 +96,7 @@ class ApplyScores(NbGraderPreprocessor):
                                                                maximum=f"{maximum:g}")]
         for c in checks:
             status = _(STATUS_TEXT[c["status"]]) if c["status"] in STATUS_TEXT else c["status"]
-            lines.append(f"{_ICON.get(c['status'], '?')} {c['id'].replace('_', ' ')}: "
+            lines.append(f"{_ICON.get(c['status'], '?')} {_(rubric.title(c['id']))}: "
                          f"{c['score']:g} / {c['max_score']:g} ({status})")
             lines += [f"    {line}" for line in c["message"].splitlines()]
         return "\n".join(lines) + "\n"

@@ -38,6 +38,12 @@ def checks(assignment_id: str) -> tuple[RubricCheck, ...]:
     return tuple(out)
 
 
+def title(check_id: str) -> str:
+    """A check as students read it ("softmax rows of a batch"): the English msgid of its
+    translated title (i18n.extractors puts every check of rubric.toml in the catalog)."""
+    return check_id.replace("_", " ")
+
+
 def by_id(assignment_id: str) -> dict[str, RubricCheck]:
     return {c.id: c for c in checks(assignment_id)}
 

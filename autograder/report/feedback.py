@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 
 from .. import curriculum
+from ..grade import rubric
 from ..grade.results import AssignmentResult
 from ..i18n.messages import N_, _, using
 
@@ -55,7 +56,7 @@ def _page(result: AssignmentResult, lang: str) -> str:
     for unit, (score, maximum) in result.unit_scores().items():
         checks = [c for c in result.checks if c.unit == unit]
         for i, c in enumerate(checks):
-            name = c.id.replace("_", " ")
+            name = _(rubric.title(c.id))
             rows.append(
                 "<tr>"
                 + (f'<td rowspan="{len(checks)}"><b>{html.escape(unit)}</b><br>'
