@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .i18n.messages import N_
+
 
 @dataclass(frozen=True)
 class Assignment:
@@ -65,8 +67,8 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
         imports={"02_forward": ("sigmoid", "softmax"),
                  "03_learning": ("cross_entropy_error", "numerical_gradient")},
         forbids={"TwoLayerNet.gradient": {
-            "numerical_gradient": "gradient must compute the gradient by backpropagation "
-                                  "(the backward of each layer), not numerically"}},
+            "numerical_gradient": N_("gradient must compute the gradient by backpropagation "
+                                     "(the backward of each layer), not numerically")}},
     ),
     Assignment(
         "05_training", "training", "The training loop / 学習アルゴリズムの実装",
