@@ -51,10 +51,11 @@ def set_resolver(resolver: Callable[[str, str], Any] | None) -> None:
 def from_assignment(assignment_id: str, *names: str) -> Any:
     """The units `names` of an earlier assignment: one object for one name, else a tuple."""
     if assignment_id not in _TOPICS:
-        raise ValueError(f"unknown assignment {assignment_id!r}; "
-                         f"the assignments are: {', '.join(_TOPICS)}")
+        raise ValueError(_("unknown assignment {assignment}; the assignments are: "
+                           "{assignments}").format(assignment=repr(assignment_id),
+                                                   assignments=", ".join(_TOPICS)))
     if not names:
-        raise TypeError("from_assignment needs at least one unit name")
+        raise TypeError(_("from_assignment needs at least one unit name"))
     if _resolver is not None:
         units = tuple(_resolver(assignment_id, name) for name in names)
     else:

@@ -95,4 +95,4 @@ def warn_if_unsandboxed(results: Sequence[AssignmentResult]) -> None:
     prefix = NO_BWRAP_WARNING.split("(")[0]
     notes = {n for r in results for n in r.notes if n.startswith(prefix)}
     for note in sorted(notes)[:1]:
-        print(f"scratchgrad: warning: {note}", file=sys.stderr)
+        print(_("scratchgrad: warning: {message}").format(message=note), file=sys.stderr)
