@@ -46,7 +46,8 @@ def show(value: Any) -> str:
         body = " ".join(body.split())
         if len(body) > 200:
             body = body[:197] + "..."
-        return f"{body} (shape {value.shape}, {value.dtype})"
+        return _("{values} (shape {shape}, {dtype})").format(values=body, shape=value.shape,
+                                                             dtype=value.dtype)
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.6g}"
     text = repr(value)
