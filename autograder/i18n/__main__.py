@@ -10,8 +10,10 @@ check    exit 1 when a catalog lacks a translation or a .mo is stale (what the t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages import frontend
@@ -77,8 +79,30 @@ def _pybabel(*args: str) -> None:
     frontend.CommandLineInterface().run(["pybabel", "-q", *args])
 
 
+def _keeping_dates(path: Path) -> contextlib.AbstractContextManager[None]:
+    """Within the block `path` is rewritten; where only its creation date changed, the old
+    file is put back, so that an update that changed no message changes no file (and two
+    branches' catalogs do not conflict on a date)."""
+    @contextlib.contextmanager
+    def keep() -> Iterator[None]:
+        old = path.read_bytes() if path.exists() else None
+        yield
+        if old is not None and _undated(old) == _undated(path.read_bytes()):
+            path.write_bytes(old)
+    return keep()
+
+
+def _undated(text: bytes) -> list[bytes]:
+    return [line for line in text.splitlines() if not line.startswith(b'"POT-Creation-Date:')]
+
+
 def extract() -> None:
     LOCALE_DIR.mkdir(parents=True, exist_ok=True)
+    with _keeping_dates(POT):
+        _extract()
+
+
+def _extract() -> None:
     _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "-o", str(POT), "--no-location",
              "--sort-output", "--project", "scratchgrad", "--copyright-holder", "scratchgrad",
              "-c", "TRANSLATORS:", "--width", "100", *map(str, SOURCES))
@@ -89,12 +113,17 @@ def update() -> None:
     for lang in TRANSLATED:
         po = po_path(lang)
         if po.exists():
-            _pybabel("update", "-D", DOMAIN, "-i", str(POT), "-d", str(LOCALE_DIR), "-l", lang,
-                     "--width", "100", "--ignore-obsolete")
+            with _keeping_dates(po):
+                _update(lang)
         else:
             _pybabel("init", "-D", DOMAIN, "-i", str(POT), "-d", str(LOCALE_DIR), "-l", lang,
                      "--width", "100")
     compile_all()
+
+
+def _update(lang: str) -> None:
+    _pybabel("update", "-D", DOMAIN, "-i", str(POT), "-d", str(LOCALE_DIR), "-l", lang,
+             "--width", "100", "--ignore-obsolete")
 
 
 def compile_all() -> None:
