@@ -403,3 +403,55 @@ def test_nbgrader_test_cells_get_the_feedback_in_the_notebooks_language(tmp_path
                                              "0 / 2 (不合格)\n"), texts["check_softmax"]
     assert "ヒント: 行ごとに" in texts["check_softmax"]
     assert texts["check_relu"].startswith("relu: 1 / 1 点")
+
+
+def test_every_hint_is_translated():
+    """A hint added to selfcheck/hints.py without N_() would reach Japanese learners in
+    English: every hint text is in the catalog."""
+    from autograder.selfcheck.hints import SOURCE
+
+    ja = translator("ja")
+    untranslated = [name for name, text in SOURCE.items() if ja.gettext(text) == text]
+    assert not untranslated, f"hints missing from {PO.name} (wrap them in N_()): {untranslated}"
+
+
+_MESSAGE_CALLS = {"that", "fail", "array_close", "number_close", "equal", "unchanged",
+                  "expect_gradient", "expect_gradient_at", "CheckFailed"}
+
+
+def _prose(text: str) -> bool:
+    """Words a student reads, not code: a space outside brackets and an English word."""
+    bare = text
+    for _i in range(5):
+        bare = re.sub(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}", "", bare)
+    return " " in bare.strip() and bool(re.search(r"(?<![\w.])[A-Za-z]{2,}(?![\w.(])", bare))
+
+
+def test_checks_mark_their_messages_for_translation():
+    """Every message a hidden or public check writes (what=, hint=, the text of expect.that)
+    goes through _(): an f-string or a plain English string there is English in a Japanese
+    run. Code such as "softmax(x)" needs no translation."""
+    import ast
+
+    files = [*(ROOT / "autograder/hidden").glob("test_*.py"),
+             *(ROOT / "solutions").glob("*/test_*.py")]
+    unmarked = []
+    for file in files:
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            args = [a for a in node.args[1:] if name in _MESSAGE_CALLS]
+            args += [k.value for k in node.keywords if k.arg in ("what", "hint", "message")]
+            for arg in args:
+                if isinstance(arg, ast.JoinedStr):  # its text, the values as {}
+                    text = "".join(v.value if isinstance(v, ast.Constant) else "{}"
+                                   for v in arg.values)
+                elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    text = arg.value
+                else:
+                    continue
+                if _prose(text):
+                    unmarked.append(f"{file.relative_to(ROOT)}:{arg.lineno}: {text!r}")
+    assert not unmarked, unmarked
