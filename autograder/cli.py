@@ -8,33 +8,37 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-MSG_OUT_IS_SUBMISSIONS = ("The output folder {out} is the SUBMISSIONS folder; give --out a "
-                          "folder of its own.")
-MSG_ERROR = "scratchgrad: error: {message}"
-MSG_INTERRUPTED = "scratchgrad: Interrupted; the reports of every student graded so far are kept."
-MSG_TERMINATED = ("scratchgrad: Terminated; the reports of every student graded so far are "
-                  "kept.")
+from .i18n.messages import N_, _, active, using
 
-MSG_COURSE_CREATED = "Created the nbgrader course {course} ({config}, source/, gradebook.db)."
-MSG_COURSE_NEXT = ("Next, in {course}: `nbgrader db student import students.csv` (or `nbgrader "
-                   "db student add ID`), `scratchgrad course check .`, then for each assignment "
-                   "in order `nbgrader generate_assignment 02_forward` and `nbgrader "
-                   "release_assignment 02_forward`.")
-MSG_RELEASE_INSIDE_WHEEL = ("The kit's own curriculum is part of the installed package and is "
+MSG_OUT_IS_SUBMISSIONS = N_("The output folder {out} is the SUBMISSIONS folder; give --out a "
+                            "folder of its own.")
+MSG_ERROR = N_("scratchgrad: error: {message}")
+MSG_INTERRUPTED = N_("scratchgrad: Interrupted; the reports of every student graded so far are "
+                     "kept.")
+MSG_TERMINATED = N_("scratchgrad: Terminated; the reports of every student graded so far are "
+                    "kept.")
+
+MSG_COURSE_CREATED = N_("Created the nbgrader course {course} ({config}, source/, gradebook.db).")
+MSG_COURSE_NEXT = N_("Next, in {course}: `nbgrader db student import students.csv` (or "
+                     "`nbgrader db student add ID`), `scratchgrad course check .`, then for each "
+                     "assignment in order `nbgrader generate_assignment 02_forward` and `nbgrader "
+                     "release_assignment 02_forward`.")
+MSG_DEMO_KEPT = N_("The reports are kept in {out} (delete that folder when done, or choose the "
+                   "folder with `scratchgrad demo --out DIR`); the demo's notebooks are "
+                   "removed.")
+MSG_RELEASE_INSIDE_WHEEL = N_("The kit's own curriculum is part of the installed package and is "
                             "not rewritten; give --dest DIR, or work on a copy (`scratchgrad "
                             "curriculum copy DIR`, then --curriculum DIR).")
-MSG_DEST_EXISTS = "{dest} already exists; give a folder that does not exist yet."
-MSG_CURRICULUM_COPIED = ("Copied the curriculum of {source} into {dest}. Edit it there and "
+MSG_DEST_EXISTS = N_("{dest} already exists; give a folder that does not exist yet.")
+MSG_CURRICULUM_COPIED = N_("Copied the curriculum of {source} into {dest}. Edit it there and "
                          "give `--curriculum {dest}` to every scratchgrad command (or to "
                          "`scratchgrad course init`, which records it in the course).")
-MSG_STUDENT_WHEEL = ("Wrote {wheel}: the students' package (check(), `pytest assignments`, "
+MSG_STUDENT_WHEEL = N_("Wrote {wheel}: the students' package (check(), `pytest assignments`, "
                      "from_assignment, the dataset loaders; no solution, hidden test or "
                      "rubric). Students install it with `pip install {wheel}`.")
-MSG_GRADESCOPE_ZIP = ("Wrote {zip}: upload it as the autograder of a Gradescope programming "
+MSG_GRADESCOPE_ZIP = N_("Wrote {zip}: upload it as the autograder of a Gradescope programming "
                       "assignment for {assignment} (Ubuntu base image); students upload "
                       "their notebook.")
-MSG_DEMO_KEPT = ("The reports are kept in {out} (delete that folder when done, or choose the "
-                 "folder with `scratchgrad demo --out DIR`); the demo's notebooks are removed.")
 
 
 class UsageError(Exception):
@@ -49,7 +53,7 @@ def _release(args: argparse.Namespace) -> int:
         raise UsageError(MSG_RELEASE_INSIDE_WHEEL)
     written = generate_release(dest=args.dest, assignment_ids=args.assignment or None)
     for folder in written:
-        print(f"wrote {folder}")
+        print(_("wrote {folder}").format(folder=folder))
     return 0
 
 
@@ -57,6 +61,7 @@ def _grade(args: argparse.Namespace) -> int:
     from .collect.submissions import SubmissionsError, discover
     from .grade.engine import Options, count_by_status, grade_class, sort_results
     from .report import SubmissionWriter, prepare_out
+    from .report.feedback import STATUS_TEXT
     from .report.reuse import MSG_REUSED, plan
     from .report.table import grade_table, warn_if_unsandboxed
 
@@ -65,13 +70,13 @@ def _grade(args: argparse.Namespace) -> int:
 
         return grade_course(args)
     if args.submissions is None or args.out is None:
-        raise UsageError("grade needs SUBMISSIONS and --out OUT (or --course COURSE)")
+        raise UsageError(_("grade needs SUBMISSIONS and --out OUT (or --course COURSE)"))
     if args.out.exists() and not args.out.is_dir():
-        raise UsageError(f"--out {args.out} exists and is not a folder")
+        raise UsageError(_("--out {out} exists and is not a folder").format(out=args.out))
     if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError(_("--jobs must be at least 1"))
     if args.submissions.resolve() == args.out.resolve():
-        raise UsageError(MSG_OUT_IS_SUBMISSIONS.format(out=args.out))
+        raise UsageError(_(MSG_OUT_IS_SUBMISSIONS).format(out=args.out))
     try:
         folders = discover(args.submissions, args.assignment, out=args.out)
     except SubmissionsError as exc:
@@ -82,20 +87,21 @@ def _grade(args: argparse.Namespace) -> int:
         options.jobs = args.jobs
     formats = args.format or []
     todo = plan(folders, args.out, options, formats, force=args.force)
-    writer = SubmissionWriter(args.out, formats)
+    writer = SubmissionWriter(args.out, formats, bom=csv_bom(args))
     results = sort_results(todo.reused + grade_class(
         todo.to_grade, options, on_result=writer, progress=not args.quiet,
         reused=len(todo.reused)))
     writer.finish(results)
     if todo.reused and not args.quiet:
-        print(MSG_REUSED.format(reused=len(todo.reused), total=len(results)), file=sys.stderr)
+        print(_(MSG_REUSED).format(reused=len(todo.reused), total=len(results)), file=sys.stderr)
     warn_if_unsandboxed(results)
     if not args.quiet:
         print(grade_table(results))
         counts = count_by_status(results)
-        print(f"\n{len(folders)} students, {len(results)} notebooks, checks: "
-              + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-              + f". Reports in {args.out}/")
+        print("\n" + _("{students} students, {notebooks} notebooks, checks: {counts}. Reports "
+                       "in {out}/").format(
+            students=len(folders), notebooks=len(results), out=args.out,
+            counts=", ".join(f"{n} {_(STATUS_TEXT[s])}" for s, n in sorted(counts.items()))))
     return 0
 
 
@@ -104,8 +110,8 @@ def _course_init(args: argparse.Namespace) -> int:
 
     config = init_course(args.course, args.course_id, args.exchange, args.lms)
     course = config.parent
-    print(MSG_COURSE_CREATED.format(course=course, config=config.name))
-    print(MSG_COURSE_NEXT.format(course=course))
+    print(_(MSG_COURSE_CREATED).format(course=course, config=config.name))
+    print(_(MSG_COURSE_NEXT).format(course=course))
     return 0
 
 
@@ -125,12 +131,12 @@ def _course_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem.text)
     if problems:
-        print(MSG_CHECK_PROBLEMS.format(count=len(problems), course=course), file=sys.stderr)
+        print(_(MSG_CHECK_PROBLEMS).format(count=len(problems), course=course), file=sys.stderr)
         return 1
     if ids:
-        print(MSG_CHECK_OK.format(course=course, assignments=", ".join(ids)))
+        print(_(MSG_CHECK_OK).format(course=course, assignments=", ".join(ids)))
     else:
-        print(MSG_CHECK_NOTHING_STARTED.format(course=course))
+        print(_(MSG_CHECK_NOTHING_STARTED).format(course=course))
     return 0
 
 
@@ -152,7 +158,7 @@ def _curriculum():
 def _gradescope(args: argparse.Namespace) -> int:
     from .gradescope.package import build_zip
 
-    print(MSG_GRADESCOPE_ZIP.format(zip=build_zip(args.assignment, args.out, args.visibility),
+    print(_(MSG_GRADESCOPE_ZIP).format(zip=build_zip(args.assignment, args.out, args.visibility),
                                     assignment=args.assignment))
     return 0
 
@@ -166,7 +172,7 @@ def _gradescope_run(args: argparse.Namespace) -> int:
 def _student_wheel(args: argparse.Namespace) -> int:
     from .release.wheels import student_wheel
 
-    print(MSG_STUDENT_WHEEL.format(wheel=student_wheel(args.out)))
+    print(_(MSG_STUDENT_WHEEL).format(wheel=student_wheel(args.out)))
     return 0
 
 
@@ -174,10 +180,10 @@ def _curriculum_copy(args: argparse.Namespace) -> int:
     from . import paths
 
     if args.dest.exists():
-        raise UsageError(MSG_DEST_EXISTS.format(dest=args.dest))
+        raise UsageError(_(MSG_DEST_EXISTS).format(dest=args.dest))
     source = paths.current()
     source.copy_to(args.dest)
-    print(MSG_CURRICULUM_COPIED.format(source=source.root, dest=args.dest))
+    print(_(MSG_CURRICULUM_COPIED).format(source=source.root, dest=args.dest))
     return 0
 
 
@@ -188,18 +194,19 @@ def _demo(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="scratchgrad-demo-") as tmp:
         submissions = Path(tmp) / "submitted"
-        build_class(submissions)
+        build_class(submissions, lang=active())
         # The reports outlive the run (the printed path must still be there to open); only
         # the generated notebooks are removed.
         out = args.out or Path(tempfile.mkdtemp(prefix="scratchgrad-demo-reports-"))
-        print(f"Grading the bundled demo class ({', '.join(sorted(p.name for p in submissions.iterdir()))})"
-              f" against the hidden suites...")
+        print(_("Grading the bundled demo class ({students}) against the hidden suites...").format(
+            students=", ".join(sorted(p.name for p in submissions.iterdir()))))
         grade_args = argparse.Namespace(
             submissions=submissions, out=out, assignment=None, jobs=args.jobs, format=None,
-            course=None, quiet=False, isolation=args.isolation, force=True)
+            course=None, quiet=False, isolation=args.isolation, force=True,
+            csv_bom=getattr(args, "csv_bom", None))
         code = _grade(grade_args)
         if args.out is None:
-            print(MSG_DEMO_KEPT.format(out=out))
+            print(_(MSG_DEMO_KEPT).format(out=out))
         return code
 
 
@@ -417,28 +424,69 @@ def build_parser() -> argparse.ArgumentParser:
                       help="as for `scratchgrad grade` (see `scratchgrad grade --help`)")
     _curriculum_option(demo)
     demo.set_defaults(run=_demo)
+    _add_language_options(commands)
     return parser
+
+
+def _add_language_options(commands: argparse._SubParsersAction) -> None:
+    """--lang on every command (and sub-command); --csv-bom where grades.csv is written."""
+    for name, sub in commands.choices.items():
+        nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            _add_language_options(nested[0])
+            continue
+        sub.add_argument("--lang", type=_language, metavar="LANG",
+                         help="the language of messages and reports: en or ja (default: "
+                              "SCRATCHGRAD_LANG, then the locale, then en); a student's "
+                              "feedback is always in the language of their notebook")
+        if name in ("grade", "demo"):
+            sub.add_argument("--csv-bom", action=argparse.BooleanOptionalAction, default=None,
+                             help="write grades.csv as UTF-8 with a byte order mark, which "
+                                  "Excel needs to read Japanese names (default: with a BOM "
+                                  "when the language is ja)")
+
+
+def _language(tag: str) -> str:
+    from .i18n import language
+
+    try:
+        return language.check(tag)
+    except language.UnknownLanguage as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def csv_bom(args: argparse.Namespace) -> bool:
+    """Whether grades.csv starts with a BOM: --csv-bom / --no-csv-bom, else in Japanese runs."""
+    chosen = getattr(args, "csv_bom", None)
+    return active() == "ja" if chosen is None else chosen
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from .course.init import CourseError
+    from .i18n import language
     from .report import ReportError
 
     try:
-        _choose_curriculum(args)
-        return args.run(args)
-    except (UsageError, CourseError, ReportError, KeyError, FileNotFoundError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(MSG_ERROR.format(message=message), file=sys.stderr)
+        lang = language.resolve(getattr(args, "lang", None))
+    except language.UnknownLanguage as exc:  # SCRATCHGRAD_LANG names no supported language
+        print(MSG_ERROR.format(message=exc), file=sys.stderr)
         return 2
-    except KeyboardInterrupt as exc:  # grade.engine.Terminated (SIGTERM) is one too
-        if getattr(exc, "signum", None) == signal.SIGTERM:
-            print(MSG_TERMINATED, file=sys.stderr)
-            return 128 + signal.SIGTERM
-        print(MSG_INTERRUPTED, file=sys.stderr)
-        return 130
+    with using(lang):
+        try:
+            _choose_curriculum(args)
+            return args.run(args)
+        except (UsageError, CourseError, ReportError, KeyError, FileNotFoundError) as exc:
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+            print(_(MSG_ERROR).format(message=message), file=sys.stderr)
+            return 2
+        except KeyboardInterrupt as exc:  # grade.engine.Terminated (SIGTERM) is one too
+            if getattr(exc, "signum", None) == signal.SIGTERM:
+                print(_(MSG_TERMINATED), file=sys.stderr)
+                return 128 + signal.SIGTERM
+            print(_(MSG_INTERRUPTED), file=sys.stderr)
+            return 130
 
 
 if __name__ == "__main__":

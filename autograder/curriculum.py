@@ -23,6 +23,7 @@ else:  # pragma: no cover
 TABLE = Path(__file__).with_name("curriculum.toml")
 
 
+
 @dataclass(frozen=True)
 class Assignment:
     id: str

@@ -152,12 +152,14 @@ def write_notebook(nb: dict, path: Path) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def build_class(dest: Path, recipe: Path | None = None) -> list[str]:
+def build_class(dest: Path, recipe: Path | None = None, lang: str | None = None
+                ) -> list[str]:
     """Write the class described by `recipe` as SUBMISSIONS/<student>/<id>/<nb>; return ids.
 
     Each student in the recipe has `done` (assignment ids solved, or "all"), `mistakes`
     (catalogue names, put into their solved notebooks) and `missing` (ids not submitted);
-    everything else is the untouched release.
+    everything else is the untouched release. lang: the language the notebooks record (so
+    that `scratchgrad demo --lang ja` shows Japanese feedback); None keeps theirs.
     """
     spec = tomllib.loads((recipe or paths.current().demo_class).read_text(encoding="utf-8"))
     by_name = {m.name: m for m in catalogue()}
@@ -172,5 +174,7 @@ def build_class(dest: Path, recipe: Path | None = None) -> list[str]:
                 continue
             mine = [m for m in mistakes if m.assignment == a.id]
             nb = student_notebook(a.id, mine, unfinished=a.id not in done and not mine)
+            if lang is not None:
+                nb.setdefault("metadata", {}).setdefault("scratchgrad", {})["lang"] = lang
             write_notebook(nb, dest / student / a.id / a.notebook)
     return list(spec["students"])

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from autograder.i18n.messages import _
 from autograder.selfcheck import expect
 from autograder.selfcheck.answers import expect_answered
 from autograder.selfcheck.hints import HINTS
@@ -15,14 +16,14 @@ T = np.eye(10)[2]
 @pytest.mark.unit("mean_squared_error")
 def test_mean_squared_error_book_example(student):
     expect.number_close(student.mean_squared_error(Y, T), 0.0975,
-                        what="mean_squared_error(y, t) for the book's example",
+                        what=_("mean_squared_error(y, t) for the book's example"),
                         hint=HINTS["mse_half"])
 
 
 @pytest.mark.unit("cross_entropy_error")
 def test_cross_entropy_error_book_example(student):
     expect.number_close(student.cross_entropy_error(Y, T), 0.510825457099338, rtol=1e-4,
-                        what="cross_entropy_error(y, t) for the book's example (one-hot t)",
+                        what=_("cross_entropy_error(y, t) for the book's example (one-hot t)"),
                         hint=HINTS["cee_one_d"])
 
 
@@ -31,7 +32,7 @@ def test_cross_entropy_error_exact_zeros(student):
     y = np.array([[0.0, 1.0, 0.0], [0.5, 0.5, 0.0]])
     t = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
     expect.number_close(student.cross_entropy_error(y, t), 0.34657344, rtol=1e-4,
-                        what="cross_entropy_error when y holds exact zeros",
+                        what=_("cross_entropy_error when y holds exact zeros"),
                         hint=HINTS["cee_log_zero"])
 
 
@@ -39,10 +40,10 @@ def test_cross_entropy_error_exact_zeros(student):
 def test_cross_entropy_error_labels_and_batch_mean(student):
     y = np.array([[0.1, 0.7, 0.2], [0.3, 0.3, 0.4]])
     expect.number_close(student.cross_entropy_error(y, np.array([1, 2])), 0.636482641477893,
-                        rtol=1e-4, what="cross_entropy_error(y, t) with labels t = [1, 2]",
+                        rtol=1e-4, what=_("cross_entropy_error(y, t) with labels t = [1, 2]"),
                         hint=HINTS["cee_one_hot_only"])
     expect.number_close(student.cross_entropy_error(y, np.eye(3)[[1, 2]]), 0.636482641477893,
-                        rtol=1e-4, what="cross_entropy_error(y, t) with one-hot t (batch of 2)",
+                        rtol=1e-4, what=_("cross_entropy_error(y, t) with one-hot t (batch of 2)"),
                         hint=HINTS["cee_batch_mean"])
 
 
@@ -72,7 +73,7 @@ def test_numerical_gradient_book_example(student):
 def test_numerical_gradient_matrix(student):
     w = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]])
     expect.array_close(student.numerical_gradient(lambda v: np.sum(v ** 2), w), 2 * w,
-                       rtol=1e-6, what="numerical_gradient(sum(w²)) for a (2, 3) w",
+                       rtol=1e-6, what=_("numerical_gradient(sum(w²)) for a (2, 3) w"),
                        hint=HINTS["numgrad_one_d"])
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from autograder.i18n.messages import _
 from autograder.selfcheck import expect
 from autograder.selfcheck.answers import expect_answered
 from autograder.selfcheck.hints import HINTS
@@ -41,7 +42,8 @@ def small_net(student):
     net = student.TwoLayerNet(3, 4, 2)
     for key, value in PARAMS.items():
         expect.that(key in net.params and np.shape(net.params[key]) == value.shape,
-                    f"TwoLayerNet(3, 4, 2).params[{key!r}]: expected shape {value.shape}",
+                    _("TwoLayerNet(3, 4, 2).params[{key!r}]: expected shape {shape}").format(
+                        key=key, shape=value.shape),
                     HINTS["twolayer_init"])
         net.params[key][...] = value
     return net
@@ -81,7 +83,7 @@ def test_relu_layer_backward(student):
     layer = student.Relu()
     layer.forward(np.array([[-1.0, 2.0], [0.5, -3.0]]))
     expect.array_close(layer.backward(np.array([[1.0, 1.0], [2.0, 2.0]])),
-                       [[0.0, 1.0], [2.0, 0.0]], what="Relu.backward after forward",
+                       [[0.0, 1.0], [2.0, 0.0]], what=_("Relu.backward after forward"),
                        hint=HINTS["relu_backward_mask"])
 
 
@@ -96,7 +98,7 @@ def test_sigmoid_layer_backward(student):
     layer = student.Sigmoid()
     layer.forward(np.array([0.0, 2.0]))
     expect.array_close(layer.backward(np.array([1.0, 2.0])), [0.25, 0.2099871708],
-                       what="Sigmoid.backward([1, 2]) after forward([0, 2])",
+                       what=_("Sigmoid.backward([1, 2]) after forward([0, 2])"),
                        hint=HINTS["sigmoid_backward_formula"])
 
 
@@ -111,7 +113,7 @@ def test_affine_forward(student):
 def test_affine_forward_flattens_images(student):
     out = student.Affine(W.copy(), B.copy()).forward(X.reshape(2, 1, 3, 1))
     expect.array_close(out, [[-0.79, 2.38], [-0.94, 1.58]],
-                       what="Affine.forward for x of shape (2, 1, 3, 1)",
+                       what=_("Affine.forward for x of shape (2, 1, 3, 1)"),
                        hint=HINTS["affine_flatten"])
 
 
@@ -133,7 +135,7 @@ def test_affine_backward_restores_the_input_shape(student):
     layer.forward(X.reshape(2, 1, 3, 1))
     dx = layer.backward(DOUT.copy())
     expect.array_close(dx, np.array([[0.3, -0.1, -1.1], [-0.35, 0.95, 0.95]]).reshape(2, 1, 3, 1),
-                       what="dx for x of shape (2, 1, 3, 1)", hint=HINTS["affine_dx_reshape"])
+                       what=_("dx for x of shape (2, 1, 3, 1)"), hint=HINTS["affine_dx_reshape"])
 
 
 @pytest.mark.unit("SoftmaxWithLoss.forward")
@@ -151,7 +153,7 @@ def test_softmax_with_loss_backward_one_hot(student):
     layer = student.SoftmaxWithLoss()
     layer.forward(SCORES, np.eye(3)[LABELS])
     expect.array_close(layer.backward(), SWL_DX, rtol=1e-4,
-                       what="SoftmaxWithLoss.backward() with one-hot t",
+                       what=_("SoftmaxWithLoss.backward() with one-hot t"),
                        hint=HINTS["swl_divide_by_n"])
 
 
@@ -160,7 +162,7 @@ def test_softmax_with_loss_backward_labels(student):
     layer = student.SoftmaxWithLoss()
     layer.forward(SCORES, LABELS)
     expect.array_close(layer.backward(), SWL_DX, rtol=1e-4,
-                       what="SoftmaxWithLoss.backward() with label indices t",
+                       what=_("SoftmaxWithLoss.backward() with label indices t"),
                        hint=HINTS["swl_labels"])
 
 
@@ -170,27 +172,30 @@ def test_two_layer_net_params(student):
     shapes = {"W1": (784, 50), "b1": (50,), "W2": (50, 10), "b2": (10,)}
     for key, shape in shapes.items():
         expect.that(key in net.params and np.shape(net.params[key]) == shape,
-                    f"TwoLayerNet(784, 50, 10).params[{key!r}]: expected shape {shape}, got "
-                    f"{np.shape(net.params[key]) if key in net.params else 'no such key'}",
+                    _("TwoLayerNet(784, 50, 10).params[{key!r}]: expected shape {shape}, got "
+                      "{got}").format(key=key, shape=shape,
+                                      got=np.shape(net.params[key]) if key in net.params
+                                      else _("no such key")),
                     HINTS["twolayer_init"])
     std = float(np.std(net.params["W1"]))
-    expect.that(0.008 < std < 0.012, f"the standard deviation of W1 should be about "
-                f"weight_init_std = 0.01, got {std:.4g}", HINTS["twolayer_init"])
+    expect.that(0.008 < std < 0.012, _("the standard deviation of W1 should be about "
+                                       "weight_init_std = 0.01, got {std:.4g}").format(
+        std=std), HINTS["twolayer_init"])
 
 
 @pytest.mark.unit("TwoLayerNet.predict")
 def test_two_layer_net_predict(student):
     expect.array_close(small_net(student).predict(NET_X),
                        [[0.132, 0.034], [-0.013, 0.19], [0.117, 0.074]],
-                       what="predict(x) of a TwoLayerNet(3, 4, 2) with known params",
-                       hint="predict runs x through Affine1, Relu1 and Affine2 in that order, "
-                            "without softmax; build the layers from self.params")
+                       what=_("predict(x) of a TwoLayerNet(3, 4, 2) with known params"),
+                       hint=_("predict runs x through Affine1, Relu1 and Affine2 in that order, "
+                              "without softmax; build the layers from self.params"))
 
 
 @pytest.mark.unit("TwoLayerNet.loss")
 def test_two_layer_net_loss(student):
     expect.number_close(small_net(student).loss(NET_X, NET_T), 0.7526714453708494, rtol=1e-4,
-                        what="loss(x, t) of a TwoLayerNet(3, 4, 2) with known params")
+                        what=_("loss(x, t) of a TwoLayerNet(3, 4, 2) with known params"))
 
 
 @pytest.mark.unit("TwoLayerNet.accuracy")
@@ -206,15 +211,16 @@ def test_two_layer_net_accuracy(student):
 def test_two_layer_net_gradient(student):
     grads = small_net(student).gradient(NET_X, NET_T)
     expect.that(isinstance(grads, dict) and sorted(grads) == ["W1", "W2", "b1", "b2"],
-                f"gradient: expected a dict with keys W1, b1, W2, b2, got {expect.show(grads)}",
+                _("gradient: expected a dict with keys W1, b1, W2, b2, got {got}").format(
+                    got=expect.show(grads)),
                 HINTS["gradient_keys"])
     expect.array_close(grads["b2"], [0.161550773, -0.161550773], rtol=1e-4, what="grads['b2']",
                        hint=HINTS["swl_divide_by_n"])
     expect.array_close(grads["W2"][:2], [[0.2362627984, -0.2362627984],
                                          [-0.0165172931, 0.0165172931]], rtol=1e-4,
-                       what="grads['W2'] (first two rows)", hint=HINTS["gradient_layers_order"])
+                       what=_("grads['W2'] (first two rows)"), hint=HINTS["gradient_layers_order"])
     expect.array_close(grads["b1"][:3], [1.0352287546e-01, -1.8352547849e-02, 9.2932213657e-03],
-                       rtol=1e-4, what="grads['b1'] (first three values)",
+                       rtol=1e-4, what=_("grads['b1'] (first three values)"),
                        hint=HINTS["gradient_layers_order"])
 
 
@@ -222,8 +228,8 @@ def test_two_layer_net_gradient(student):
 def test_two_layer_net_numerical_gradient(student):
     grads = small_net(student).numerical_gradient(NET_X, NET_T)
     expect.that(isinstance(grads, dict) and sorted(grads) == ["W1", "W2", "b1", "b2"],
-                f"numerical_gradient: expected a dict with keys W1, b1, W2, b2, got "
-                f"{expect.show(grads)}", HINTS["gradient_keys"])
+                _("numerical_gradient: expected a dict with keys W1, b1, W2, b2, got {got}").format(
+                    got=expect.show(grads)), HINTS["gradient_keys"])
     expect.array_close(grads["b2"], [0.161550773, -0.161550773], rtol=1e-4, what="grads['b2']",
                        hint=NUMERICAL_GRADIENT_HINT)
 

@@ -7,13 +7,14 @@ its own, whatever state your TwoLayerNet is in.
 import numpy as np
 import pytest
 
+from autograder.i18n.messages import N_, _
 from autograder.selfcheck import expect
 from autograder.selfcheck.answers import expect_answered
 from autograder.selfcheck.hints import HINTS
 
 KEYS = ("W1", "b1", "W2", "b2")  # the book's names, as in TwoLayerNet.params
 MSG_STEP = "the change of params[{key!r}] in one iteration (learning_rate = 0.05)"
-MSG_REBOUND = "train replaced network.params[{key!r}] with a new array"
+MSG_REBOUND = N_("train replaced network.params[{key!r}] with a new array")
 
 
 class BowlNet:
@@ -74,15 +75,15 @@ def run(student, iters, lr, n=50, batch=10):
 
 @pytest.mark.unit("train")
 def test_train_uses_gradient_not_numerical_gradient(student):
-    net, _ = run(student, iters=3, lr=0.1)
-    expect.that(net.numerical_calls == 0, "train called network.numerical_gradient",
+    net, _history = run(student, iters=3, lr=0.1)
+    expect.that(net.numerical_calls == 0, _("train called network.numerical_gradient"),
                 HINTS["train_numerical_gradient"])
-    expect.equal(net.gradient_calls, 3, what="calls of network.gradient in 3 iterations")
+    expect.equal(net.gradient_calls, 3, what=_("calls of network.gradient in 3 iterations"))
 
 
 @pytest.mark.unit("train")
 def test_train_updates_by_learning_rate_times_gradient(student):
-    net, _ = run(student, iters=4, lr=0.05)
+    net, _history = run(student, iters=4, lr=0.05)
     after_each_step = [params for params, _ in net.steps[1:]] + [net.params]
     for (before, grads), after in zip(net.steps, after_each_step):
         for key in KEYS:
@@ -93,32 +94,35 @@ def test_train_updates_by_learning_rate_times_gradient(student):
                                          (HINTS["train_sign"], 0.05 * grads[key])],
                                hint=HINTS["train_learning_rate"])
     for key in KEYS:
-        expect.that(net.params[key] is net.originals[key], MSG_REBOUND.format(key=key),
+        expect.that(net.params[key] is net.originals[key], _(MSG_REBOUND).format(key=key),
                     HINTS["train_rebinds_params"])
 
 
 @pytest.mark.unit("train")
 def test_train_history(student):
-    _, history = run(student, iters=12, lr=0.1, n=50, batch=10)  # 5 iterations per epoch
-    expect.that(isinstance(history, dict), f"train: expected a dict, got {expect.kind(history)}",
+    _net, history = run(student, iters=12, lr=0.1, n=50, batch=10)  # 5 iterations per epoch
+    expect.that(isinstance(history, dict), _("train: expected a dict, got {got}").format(
+        got=expect.kind(history)),
                 HINTS["train_history"])
     for key in ("train_loss", "train_acc", "test_acc"):
-        expect.that(key in history, f"train: the result has no {key!r}", HINTS["train_history"])
-    expect.equal(len(history["train_loss"]), 12, what="len(train_loss) after 12 iterations",
+        expect.that(key in history, _("train: the result has no {key!r}").format(
+            key=key), HINTS["train_history"])
+    expect.equal(len(history["train_loss"]), 12, what=_("len(train_loss) after 12 iterations"),
                  hint=HINTS["train_history"])
     expect.that(len(history["train_acc"]) in (2, 3) and len(history["test_acc"]) in (2, 3),
-                f"after 12 iterations of 5 per epoch, expected 3 accuracies per list (i = 0, "
-                f"5, 10), got {len(history['train_acc'])} and {len(history['test_acc'])}",
+                _("after 12 iterations of 5 per epoch, expected 3 accuracies per list (i = 0, 5, "
+                  "10), got {train} and {test}").format(
+                    train=len(history['train_acc']), test=len(history['test_acc'])),
                 HINTS["train_history"])
 
 
 @pytest.mark.unit("train")
 def test_train_loss_falls(student):
-    _, history = run(student, iters=30, lr=0.2)
+    _net, history = run(student, iters=30, lr=0.2)
     losses = np.asarray(history["train_loss"], dtype=float)
     expect.that(losses[-5:].mean() < losses[:5].mean(),
-                f"the training loss did not fall: first {losses[:5].mean():.3g}, "
-                f"last {losses[-5:].mean():.3g}", HINTS["train_sign"])
+                _("the training loss did not fall: first {first:.3g}, last {last:.3g}").format(
+                    first=losses[:5].mean(), last=losses[-5:].mean()), HINTS["train_sign"])
 
 
 # --- concept checks: only the form of an answer (the grader checks its value) ----------

@@ -15,30 +15,33 @@ notebook) are never followed: the submission scores 0 and its report says why.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import curriculum
+from ..i18n import language
+from ..i18n.messages import N_, _
 from ..notebook.loader import Cell, NotebookError, read_cells
 
 MAX_STUDENT_ID = 100
 
 # User-facing messages: whole sentences with named placeholders, ready for translation.
-MSG_SKIPPED = "Skipped the folder {name}: {problem}."
-MSG_SKIPPED_OUT = "Skipped the folder {folder}: it is the output folder."
-MSG_SKIPPED_HOLDS_OUT = "Skipped the folder {folder}: it holds the output folder {out}."
-MSG_SKIPPED_OLD_OUT = ("Skipped the folder {folder}: it is the output folder of an earlier run "
+MSG_SKIPPED = N_("Skipped the folder {name}: {problem}.")
+MSG_SKIPPED_OUT = N_("Skipped the folder {folder}: it is the output folder.")
+MSG_SKIPPED_HOLDS_OUT = N_("Skipped the folder {folder}: it holds the output folder {out}.")
+MSG_SKIPPED_OLD_OUT = N_("Skipped the folder {folder}: it is the output folder of an earlier run "
                        "(it holds grades.csv and no assignment folder).")
-MSG_UNPRINTABLE = "it holds a character that cannot be printed"
-MSG_SEPARATOR = "it holds a path separator"
-MSG_DOT = "it starts with a dot"
-MSG_TOO_LONG = "it is longer than {limit} characters"
-MSG_RESERVED = "it is the name of a report file scratchgrad writes into the output folder"
-MSG_LINKED_STUDENT = ("The student folder {student}/ is a symbolic link, not a submitted folder, "
+MSG_UNPRINTABLE = N_("it holds a character that cannot be printed")
+MSG_SEPARATOR = N_("it holds a path separator")
+MSG_DOT = N_("it starts with a dot")
+MSG_TOO_LONG = N_("it is longer than {limit} characters")
+MSG_RESERVED = N_("it is the name of a report file scratchgrad writes into the output folder")
+MSG_LINKED_STUDENT = N_("The student folder {student}/ is a symbolic link, not a submitted folder, "
                       "so it was not graded.")
-MSG_LINKED_ASSIGNMENT = ("{assignment}/ is a symbolic link, not a submitted folder, so it was "
+MSG_LINKED_ASSIGNMENT = N_("{assignment}/ is a symbolic link, not a submitted folder, so it was "
                          "not graded.")
 # The names the report writer puts at the top of OUT (report.writer.RESERVED_NAMES; not
 # imported from there, which would make discovery import the whole report package).
@@ -56,6 +59,7 @@ class Submission:
     path: Path
     cells: list[Cell] | None = None
     problem: str | None = None  # why there is nothing to grade
+    lang: str = language.SOURCE  # the notebook's recorded language: its feedback's language
 
 
 @dataclass
@@ -67,15 +71,15 @@ class StudentFolder:
 def student_id_problem(student_id: str) -> str | None:
     """Why `student_id` cannot be a student id (one sentence), or None when it can."""
     if not student_id or not student_id.isprintable():
-        return MSG_UNPRINTABLE
+        return _(MSG_UNPRINTABLE)
     if "/" in student_id or "\\" in student_id:
-        return MSG_SEPARATOR
+        return _(MSG_SEPARATOR)
     if student_id.startswith("."):
-        return MSG_DOT
+        return _(MSG_DOT)
     if len(student_id) > MAX_STUDENT_ID:
-        return MSG_TOO_LONG.format(limit=MAX_STUDENT_ID)
+        return _(MSG_TOO_LONG).format(limit=MAX_STUDENT_ID)
     if student_id.casefold() in RESERVED_IDS:
-        return MSG_RESERVED
+        return _(MSG_RESERVED)
     return None
 
 
@@ -90,19 +94,33 @@ def read_submission(student_id: str, assignment_id: str, path: Path) -> Submissi
     sub = Submission(student_id, assignment_id, path)
     student_dir, assignment_dir = path.parent.parent, path.parent
     if student_dir.is_symlink():
-        sub.problem = MSG_LINKED_STUDENT.format(student=student_id)
+        sub.problem = _(MSG_LINKED_STUDENT).format(student=student_id)
     elif assignment_dir.is_symlink():
-        sub.problem = MSG_LINKED_ASSIGNMENT.format(assignment=a.id)
+        sub.problem = _(MSG_LINKED_ASSIGNMENT).format(assignment=a.id)
     elif path.is_symlink():
-        sub.problem = f"{a.id}/{a.notebook} is a symbolic link, not a submitted notebook"
+        sub.problem = _("{notebook} is a symbolic link, not a submitted notebook").format(
+            notebook=f"{a.id}/{a.notebook}")
     elif not path.is_file():
-        sub.problem = f"{a.id}/{a.notebook} was not submitted"
+        sub.problem = _("{notebook} was not submitted").format(notebook=f"{a.id}/{a.notebook}")
     else:
         try:
             sub.cells = read_cells(path)
         except NotebookError as exc:
             sub.problem = str(exc)
+        else:
+            sub.lang = notebook_language(path)
     return sub
+
+
+def notebook_language(path: Path) -> str:
+    """The language a notebook records in its metadata (English when it records none or the
+    file is not what read_cells accepted: the student's file is checked, not trusted)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return language.SOURCE
+    metadata = nb.get("metadata") if isinstance(nb, dict) else None
+    return language.of_notebook(metadata) if isinstance(metadata, dict) else language.SOURCE
 
 
 def _submitted(student_dir: Path, a: curriculum.Assignment) -> bool:
@@ -146,9 +164,9 @@ def discover(root: Path, assignment_ids: list[str] | None = None, *,
     one sentence given to `on_skip` (printed to stderr by default).
     """
     if not root.exists():
-        raise SubmissionsError(f"{root} does not exist")
+        raise SubmissionsError(_("{root} does not exist").format(root=root))
     if not root.is_dir():
-        raise SubmissionsError(f"{root} is not a folder")
+        raise SubmissionsError(_("{root} is not a folder").format(root=root))
     for assignment_id in assignment_ids or []:
         curriculum.get(assignment_id)
     students: list[Path] = []
@@ -160,17 +178,19 @@ def discover(root: Path, assignment_ids: list[str] | None = None, *,
         problem = student_id_problem(p.name)
         if problem:
             shown = p.name if len(p.name) <= 60 else p.name[:40] + "..."
-            on_skip(MSG_SKIPPED.format(name=ascii(shown), problem=problem))
+            on_skip(_(MSG_SKIPPED).format(name=ascii(shown), problem=problem))
         elif out is not None and not p.is_symlink() and _holds_only_out(p, out):
             same = p.resolve() == out.resolve()
-            on_skip((MSG_SKIPPED_OUT if same else MSG_SKIPPED_HOLDS_OUT).format(folder=p, out=out))
+            on_skip(_(MSG_SKIPPED_OUT if same else MSG_SKIPPED_HOLDS_OUT).format(folder=p,
+                                                                           out=out))
         elif not p.is_symlink() and _earlier_out(p):
-            on_skip(MSG_SKIPPED_OLD_OUT.format(folder=p))
+            on_skip(_(MSG_SKIPPED_OLD_OUT).format(folder=p))
         else:
             students.append(p)
     if not students:
-        raise SubmissionsError(f"{root} holds no student folders; expected "
-                               f"{root}/<student_id>/<assignment_id>/<notebook>.ipynb")
+        raise SubmissionsError(_("{root} holds no student folders; expected "
+                                 "{root}/<student_id>/<assignment_id>/<notebook>.ipynb").format(
+                                     root=root))
     if assignment_ids:
         ids = list(dict.fromkeys(assignment_ids))
     else:
@@ -178,9 +198,9 @@ def discover(root: Path, assignment_ids: list[str] | None = None, *,
                if any(_submitted(s, a) for s in students)]
         if not ids:
             raise SubmissionsError(
-                f"no notebooks found in {root}: expected "
-                f"<student_id>/<assignment_id>/<notebook>.ipynb, e.g. "
-                f"alice/02_forward/forward.ipynb")
+                _("no notebooks found in {root}: expected "
+                  "<student_id>/<assignment_id>/<notebook>.ipynb, e.g. "
+                  "alice/02_forward/forward.ipynb").format(root=root))
     return [StudentFolder(s.name, [read_submission(s.name, aid, s / aid / curriculum.get(aid)
                                                    .notebook) for aid in ids])
             for s in students]

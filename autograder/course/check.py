@@ -29,82 +29,83 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import curriculum, paths
+from ..i18n.messages import N_, _
 from ..release.points import source_bytes
 from .init import CONFIG, CourseError
 
 # Instructor-facing messages: whole sentences with named placeholders, for translation.
-MSG_NO_NOTEBOOK = "{assignment}: {path} does not exist; restore it from git."
-MSG_NO_PUBLIC_TESTS = "{assignment}: {path} does not exist; restore it from git."
-MSG_BAD_NOTEBOOK = "{assignment}: {path} cannot be read ({reason}); fix the notebook."
-MSG_NO_CELL = ("{assignment}: unit {unit} has no graded test cell (grade_id {grade_id}) in "
+MSG_NO_NOTEBOOK = N_("{assignment}: {path} does not exist; restore it from git.")
+MSG_NO_PUBLIC_TESTS = N_("{assignment}: {path} does not exist; restore it from git.")
+MSG_BAD_NOTEBOOK = N_("{assignment}: {path} cannot be read ({reason}); fix the notebook.")
+MSG_NO_CELL = N_("{assignment}: unit {unit} has no graded test cell (grade_id {grade_id}) in "
                "{path}; add one (its points, {points:g}, come from {rubric}).")
-MSG_TWO_CELLS = "{assignment}: {path} has two test cells {grade_id}; keep one."
-MSG_EXTRA_CELL = ("{assignment}: the test cell {grade_id} in {path} grades no unit of the "
+MSG_TWO_CELLS = N_("{assignment}: {path} has two test cells {grade_id}; keep one.")
+MSG_EXTRA_CELL = N_("{assignment}: the test cell {grade_id} in {path} grades no unit of the "
                   "rubric; remove it, or give it checks in {rubric}.")
-MSG_POINTS = ("{assignment}: the test cell of unit {unit} in {path} declares {cell:g} points, "
+MSG_POINTS = N_("{assignment}: the test cell of unit {unit} in {path} declares {cell:g} points, "
               "but a unit's points are declared only in {rubric} ({rubric_points:g}); remove "
               "`points` from the cell's nbgrader metadata.")
-MSG_NO_TEST = ("{assignment}: the rubric's check {check} ({unit}) has no test "
+MSG_NO_TEST = N_("{assignment}: the rubric's check {check} ({unit}) has no test "
                "test_{check} in {hidden}; add the test or remove the rubric entry.")
-MSG_NO_RUBRIC = ("{assignment}: the hidden test test_{check} in {hidden} has no entry in "
+MSG_NO_RUBRIC = N_("{assignment}: the hidden test test_{check} in {hidden} has no entry in "
                  "{rubric}; add `{check} = POINTS` under [{assignment}.units.{unit}].")
-MSG_NO_UNIT_MARK = ("{assignment}: the hidden test test_{check} in {hidden} has no "
+MSG_NO_UNIT_MARK = N_("{assignment}: the hidden test test_{check} in {hidden} has no "
                     "@pytest.mark.unit(...); mark the unit it checks.")
-MSG_NOT_A_COURSE = ("{course} is not a course: there is no {config}; create it with "
+MSG_NOT_A_COURSE = N_("{course} is not a course: there is no {config}; create it with "
                     "`scratchgrad course init {course}`.")
-MSG_NO_GRADEBOOK = ("{course} has no gradebook.db; run `nbgrader generate_assignment {assignment}` "
+MSG_NO_GRADEBOOK = N_("{course} has no gradebook.db; run `nbgrader generate_assignment {assignment}` "
                     "in {course}.")
-MSG_NOT_IN_GRADEBOOK = ("{assignment}: nbgrader says \"No assignment with ID '{assignment}' "
+MSG_NOT_IN_GRADEBOOK = N_("{assignment}: nbgrader says \"No assignment with ID '{assignment}' "
                         "exists in the database\"; run `nbgrader generate_assignment "
                         "{assignment}` in {course} (before `nbgrader zip_collect` or "
                         "`nbgrader release_assignment`).")
-MSG_SOURCE_DIFFERS = ("{assignment}: {path} differs from the kit's {kit}; run `scratchgrad "
+MSG_SOURCE_DIFFERS = N_("{assignment}: {path} differs from the kit's {kit}; run `scratchgrad "
                       "course sync {course} --assignment {assignment}`.")
-MSG_GRADEBOOK_POINTS = ("{assignment}: the gradebook gives {grade_id} {gradebook:g} points but "
+MSG_GRADEBOOK_POINTS = N_("{assignment}: the gradebook gives {grade_id} {gradebook:g} points but "
                         "the rubric gives {unit} {rubric_points:g}; run `scratchgrad course "
                         "sync {course} --assignment {assignment}`.")
-MSG_GRADEBOOK_CELL = ("{assignment}: the gradebook has no test cell {grade_id} for unit {unit}; "
+MSG_GRADEBOOK_CELL = N_("{assignment}: the gradebook has no test cell {grade_id} for unit {unit}; "
                       "run `scratchgrad course sync {course} --assignment {assignment}`.")
-MSG_IMPORT_NOT_RELEASED = ("{assignment}: its notebook imports {units} from the student's own "
+MSG_IMPORT_NOT_RELEASED = N_("{assignment}: its notebook imports {units} from the student's own "
                            "{dependency}, which is not released ({missing}); run `nbgrader "
                            "generate_assignment {dependency}` and `nbgrader release_assignment "
                            "{dependency}` in {course} before releasing {assignment}.")
-MSG_NO_EXCHANGE = ("The exchange {root} does not exist yet, so students cannot fetch or "
+MSG_NO_EXCHANGE = N_("The exchange {root} does not exist yet, so students cannot fetch or "
                    "submit; `nbgrader release_assignment` creates it writable by everyone "
                    "where it may, or run `sudo mkdir -p {root} && sudo chmod 1777 {root}` (or "
                    "set c.Exchange.root in {config}).")
-MSG_EXCHANGE_CLOSED = ("The exchange {root} is not writable by everyone (mode {mode}), so "
+MSG_EXCHANGE_CLOSED = N_("The exchange {root} is not writable by everyone (mode {mode}), so "
                        "students cannot fetch or submit; run `sudo chmod 1777 {root}`.")
-MSG_UNKNOWN_STUDENT = ("{assignment}: student {student} in {submitted} is not in the gradebook, "
+MSG_UNKNOWN_STUDENT = N_("{assignment}: student {student} in {submitted} is not in the gradebook, "
                        "and grading adds them without a name; add the name first with "
                        "`nbgrader db student add {student} --last-name NAME --first-name NAME` "
                        "in {course}, or remove {submitted}/{student} if they are not in the "
                        "course.")
-MSG_OLD_FEEDBACK = ("{config} does not set c.GenerateFeedback.preprocessors, so nbgrader's "
+MSG_OLD_FEEDBACK = N_("{config} does not set c.GenerateFeedback.preprocessors, so nbgrader's "
                     "feedback shows each unit's score as a stray `Out[ ]` and cuts long hints "
                     "off; add `from autograder.course.gradebook import FeedbackOutputs` and "
                     "`c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, "
                     "FeedbackOutputs]` (imported from nbgrader.preprocessors and "
                     "nbconvert.preprocessors).")
-MSG_NEWER_IN_EXCHANGE = ("{assignment}: student {student} submitted again at {timestamp}, after "
+MSG_NEWER_IN_EXCHANGE = N_("{assignment}: student {student} submitted again at {timestamp}, after "
                          "the collected submission of {collected}; run `nbgrader collect "
                          "--update {assignment}` in {course} before grading, or the old one is "
                          "graded.")
-MSG_NOT_COLLECTED = ("{assignment}: student {student} submitted at {timestamp} but it is not "
+MSG_NOT_COLLECTED = N_("{assignment}: student {student} submitted at {timestamp} but it is not "
                      "collected; run `nbgrader collect {assignment}` in {course}.")
-MSG_CHECK_OK = "{course} is ready to grade {assignments}: no problem found."
-MSG_CHECK_NOTHING_STARTED = ("No problem found in {course}; no assignment is generated yet "
+MSG_CHECK_OK = N_("{course} is ready to grade {assignments}: no problem found.")
+MSG_CHECK_NOTHING_STARTED = N_("No problem found in {course}; no assignment is generated yet "
                              "(next: `nbgrader generate_assignment 02_forward`).")
-MSG_CHECK_PROBLEMS = "Problems found in {course}: {count}; each line above says how to fix it."
-MSG_SYNC_REFUSED = "Nothing was copied into {course}; problems to fix first: {count}."
-MSG_GENERATE_FAILED = ("{assignment}: nbgrader generate_assignment failed: {reason}; the "
+MSG_CHECK_PROBLEMS = N_("Problems found in {course}: {count}; each line above says how to fix it.")
+MSG_SYNC_REFUSED = N_("Nothing was copied into {course}; problems to fix first: {count}.")
+MSG_GENERATE_FAILED = N_("{assignment}: nbgrader generate_assignment failed: {reason}; the "
                        "course's source/ is as it was; fix it and run `scratchgrad course sync "
                        "{course} --assignment {assignment}` again.")
-MSG_SUBMITTED_BEFORE = ("{assignment}: submissions collected before this change: {count}; "
+MSG_SUBMITTED_BEFORE = N_("{assignment}: submissions collected before this change: {count}; "
                         "re-grade them with `scratchgrad grade --course {course} --assignment "
                         "{assignment}`, and release it again with `nbgrader release_assignment "
                         "{assignment} --force`.")
-MSG_SYNCED = "Synced {assignment} into {source} and regenerated {release}."
+MSG_SYNCED = N_("Synced {assignment} into {source} and regenerated {release}.")
 
 DEFAULT_EXCHANGE = "/usr/local/share/nbgrader/exchange"  # nbgrader's Exchange.root default
 
@@ -169,40 +170,40 @@ def solution_problems(assignment_id: str, solutions: Path | None = None) -> list
     about = {"assignment": a.id, "path": nb_path, "rubric": rubric, "hidden": hidden}
     problems = []
     if not (folder / a.public_tests).is_file():
-        problems.append(Problem(MSG_NO_PUBLIC_TESTS.format(**{**about,
+        problems.append(Problem(_(MSG_NO_PUBLIC_TESTS).format(**{**about,
                                                               "path": folder / a.public_tests})))
     if not nb_path.is_file():
-        return problems + [Problem(MSG_NO_NOTEBOOK.format(**about))]
+        return problems + [Problem(_(MSG_NO_NOTEBOOK).format(**about))]
     try:
         cells = notebook_cells(nb_path)
     except (OSError, ValueError) as exc:
-        return problems + [Problem(MSG_BAD_NOTEBOOK.format(**about, reason=exc))]
+        return problems + [Problem(_(MSG_BAD_NOTEBOOK).format(**about, reason=exc))]
     table = _rubric_table(a.id)
     for unit in a.units:
         grade_id = curriculum.grade_cell_id(unit)
         points = sum(table.get(unit, {}).values())
         if grade_id not in cells:
-            problems.append(Problem(MSG_NO_CELL.format(**about, unit=unit, grade_id=grade_id,
+            problems.append(Problem(_(MSG_NO_CELL).format(**about, unit=unit, grade_id=grade_id,
                                                        points=points)))
         elif len(cells[grade_id]) > 1:
-            problems.append(Problem(MSG_TWO_CELLS.format(**about, grade_id=grade_id)))
+            problems.append(Problem(_(MSG_TWO_CELLS).format(**about, grade_id=grade_id)))
         elif cells[grade_id][0] is not None:
-            problems.append(Problem(MSG_POINTS.format(**about, unit=unit, cell=cells[grade_id][0],
+            problems.append(Problem(_(MSG_POINTS).format(**about, unit=unit, cell=cells[grade_id][0],
                                                       rubric_points=points)))
     for grade_id in cells:
         if curriculum.unit_of_grade_cell(grade_id) not in a.units:
-            problems.append(Problem(MSG_EXTRA_CELL.format(**about, grade_id=grade_id)))
+            problems.append(Problem(_(MSG_EXTRA_CELL).format(**about, grade_id=grade_id)))
     tests = _hidden_tests(hidden) if hidden.is_file() else {}
     for unit, entries in table.items():
         for check in entries:
             if check not in tests:
-                problems.append(Problem(MSG_NO_TEST.format(**about, check=check, unit=unit)))
+                problems.append(Problem(_(MSG_NO_TEST).format(**about, check=check, unit=unit)))
     in_rubric = {c for entries in table.values() for c in entries}
     for check, unit in tests.items():
         if unit is None:
-            problems.append(Problem(MSG_NO_UNIT_MARK.format(**about, check=check)))
+            problems.append(Problem(_(MSG_NO_UNIT_MARK).format(**about, check=check)))
         elif check not in in_rubric:
-            problems.append(Problem(MSG_NO_RUBRIC.format(**about, check=check, unit=unit)))
+            problems.append(Problem(_(MSG_NO_RUBRIC).format(**about, check=check, unit=unit)))
     return problems
 
 
@@ -222,7 +223,7 @@ def _gradebook_problems(course: Path, assignment_id: str, gb) -> list[Problem]:
     try:
         assignment = gb.find_assignment(a.id)
     except MissingEntry:
-        return [Problem(MSG_NOT_IN_GRADEBOOK.format(**about))]
+        return [Problem(_(MSG_NOT_IN_GRADEBOOK).format(**about))]
     cells = {c.name: c.max_score for nb in assignment.notebooks for c in nb.grade_cells}
     from ..grade import rubric
 
@@ -230,10 +231,10 @@ def _gradebook_problems(course: Path, assignment_id: str, gb) -> list[Problem]:
     for unit, points in rubric.unit_points(a.id).items():
         grade_id = curriculum.grade_cell_id(unit)
         if grade_id not in cells:
-            problems.append(Problem(MSG_GRADEBOOK_CELL.format(**about, grade_id=grade_id,
+            problems.append(Problem(_(MSG_GRADEBOOK_CELL).format(**about, grade_id=grade_id,
                                                               unit=unit)))
         elif float(cells[grade_id]) != points:
-            problems.append(Problem(MSG_GRADEBOOK_POINTS.format(
+            problems.append(Problem(_(MSG_GRADEBOOK_POINTS).format(
                 **about, grade_id=grade_id, gradebook=float(cells[grade_id]), unit=unit,
                 rubric_points=points)))
     return problems
@@ -267,12 +268,12 @@ def course_problems(course: Path, assignment_ids: list[str],
 
     course = course.resolve()
     if not (course / CONFIG).is_file():
-        return [Problem(MSG_NOT_A_COURSE.format(course=course, config=CONFIG))]
+        return [Problem(_(MSG_NOT_A_COURSE).format(course=course, config=CONFIG))]
     problems: list[Problem] = []
     for assignment_id in assignment_ids:
         curriculum.get(assignment_id)
     if not (course / "gradebook.db").is_file():
-        return [Problem(MSG_NO_GRADEBOOK.format(course=course,
+        return [Problem(_(MSG_NO_GRADEBOOK).format(course=course,
                                                 assignment=(assignment_ids or ["ID"])[0]))]
     from .gradebook import load_course_config
 
@@ -292,7 +293,7 @@ def course_problems(course: Path, assignment_ids: list[str],
             for name in (a.notebook, a.public_tests):
                 mine = course / "source" / a.id / name
                 if _differs(mine, kit / a.id, name, a.id):
-                    problems.append(Problem(MSG_SOURCE_DIFFERS.format(
+                    problems.append(Problem(_(MSG_SOURCE_DIFFERS).format(
                         **about, path=mine, kit=kit / a.id / name), blocking=False))
             problems += _gradebook_problems(course, a.id, gb)
             for dependency, units in a.imports.items():
@@ -300,18 +301,18 @@ def course_problems(course: Path, assignment_ids: list[str],
                 if not _released(course, course_id, exchange, dependency):
                     missing = "not generated" if not (course / "release" / dependency).is_dir() \
                         else "not in the exchange"
-                    problems.append(Problem(MSG_IMPORT_NOT_RELEASED.format(
+                    problems.append(Problem(_(MSG_IMPORT_NOT_RELEASED).format(
                         **about, units=", ".join(units), dependency=dependency,
                         missing=missing), blocking=False))
             if configured or Path(root).is_dir():
                 problems += _uncollected(course, course_id, root, a.id)
             for student in (submitted_students or {}).get(a.id, []):
                 if student not in known_students:
-                    problems.append(Problem(MSG_UNKNOWN_STUDENT.format(
+                    problems.append(Problem(_(MSG_UNKNOWN_STUDENT).format(
                         **about, student=student, submitted=course / "submitted"),
                         blocking=False))
     if "FeedbackOutputs" not in (course / CONFIG).read_text(encoding="utf-8"):
-        problems.append(Problem(MSG_OLD_FEEDBACK.format(config=course / CONFIG), blocking=False))
+        problems.append(Problem(_(MSG_OLD_FEEDBACK).format(config=course / CONFIG), blocking=False))
     if configured or Path(root).exists():
         problems += _exchange_problems(root, course)
     return problems
@@ -345,11 +346,11 @@ def _uncollected(course: Path, course_id: str, root: str, assignment_id: str
         try:
             collected = parse_utc(collected_file.read_text(encoding="utf-8").strip())
         except (OSError, ValueError):
-            problems.append(Problem(MSG_NOT_COLLECTED.format(**about, student=student,
+            problems.append(Problem(_(MSG_NOT_COLLECTED).format(**about, student=student,
                                                              timestamp=stamp), blocking=False))
             continue
         if stamp > collected:
-            problems.append(Problem(MSG_NEWER_IN_EXCHANGE.format(
+            problems.append(Problem(_(MSG_NEWER_IN_EXCHANGE).format(
                 **about, student=student, timestamp=stamp, collected=collected),
                 blocking=False))
     return problems
@@ -358,12 +359,12 @@ def _uncollected(course: Path, course_id: str, root: str, assignment_id: str
 def _exchange_problems(root: str, course: Path) -> list[Problem]:
     path = Path(root)
     if not path.is_dir():
-        return [Problem(MSG_NO_EXCHANGE.format(root=root, config=course / CONFIG),
+        return [Problem(_(MSG_NO_EXCHANGE).format(root=root, config=course / CONFIG),
                         blocking=False)]
     mode = path.stat().st_mode
     everyone = stat.S_IWOTH | stat.S_IXOTH | stat.S_IROTH
     if mode & everyone != everyone or not os.access(path, os.W_OK | os.X_OK):
-        return [Problem(MSG_EXCHANGE_CLOSED.format(root=root, mode=oct(mode & 0o7777)),
+        return [Problem(_(MSG_EXCHANGE_CLOSED).format(root=root, mode=oct(mode & 0o7777)),
                         blocking=False)]
     return []
 
@@ -391,10 +392,10 @@ def sync_course(course: Path, assignment_ids: list[str]) -> list[str]:
     changes nothing when the notebook's points, the rubric and the hidden suite disagree."""
     course = course.resolve()
     if not (course / CONFIG).is_file():
-        raise CourseError(MSG_NOT_A_COURSE.format(course=course, config=CONFIG))
+        raise CourseError(_(MSG_NOT_A_COURSE).format(course=course, config=CONFIG))
     problems = [p for a in assignment_ids for p in solution_problems(a)]
     if problems:
-        raise CourseError("\n".join([MSG_SYNC_REFUSED.format(course=course,
+        raise CourseError("\n".join([_(MSG_SYNC_REFUSED).format(course=course,
                                                              count=len(problems))]
                                     + [p.text for p in problems]))
     kit = paths.solutions_dir()
@@ -416,13 +417,13 @@ def sync_course(course: Path, assignment_ids: list[str]) -> list[str]:
                     (target / name).unlink(missing_ok=True)
                 else:
                     (target / name).write_bytes(content)
-            raise CourseError(MSG_GENERATE_FAILED.format(assignment=a.id, reason=reason,
+            raise CourseError(_(MSG_GENERATE_FAILED).format(assignment=a.id, reason=reason,
                                                          course=course))
-        lines.append(MSG_SYNCED.format(assignment=a.id, source=target,
+        lines.append(_(MSG_SYNCED).format(assignment=a.id, source=target,
                                        release=course / "release" / a.id))
         count = len(submitted_students(course, [a.id])[a.id])
         if count:
-            lines.append(MSG_SUBMITTED_BEFORE.format(assignment=a.id, count=count,
+            lines.append(_(MSG_SUBMITTED_BEFORE).format(assignment=a.id, count=count,
                                                      course=course))
     return lines
 

@@ -24,26 +24,27 @@ from nbgrader.utils import unzip
 from traitlets import TraitError, Unicode, validate
 from traitlets.config import LoggingConfigurable
 
+from ..i18n.messages import N_, _
 from . import lms as rules
 
 # Instructor-facing messages: whole sentences with named placeholders, for translation.
-MSG_LATE = ("{lms} marked {path} as late: it is recorded as handed in one second after the due "
-            "date ({timestamp}), so the course's late penalty applies.")
-MSG_LATE_NO_DUEDATE = ("{lms} marked {path} as late, but {assignment} has no due date in the "
-                       "gradebook, so no late penalty can apply; set one with `nbgrader db "
-                       "assignment add {assignment} --duedate=\"YYYY-MM-DD HH:MM:SS UTC\"` and "
-                       "run `nbgrader zip_collect --force {assignment}` again.")
-MSG_NOT_GENERATED = ("{assignment} is not in the gradebook yet (nbgrader: \"No assignment with ID "
-                     "'{assignment}' exists in the database\"), so late flags cannot be "
-                     "turned into late penalties and grading will refuse it; run `nbgrader "
-                     "generate_assignment {assignment}` and then `nbgrader zip_collect --force "
-                     "{assignment}` again.")
-MSG_NO_GRADEBOOK = ("Cannot read the gradebook ({reason}), so late flags and student ids are "
-                    "not checked.")
-MSG_UNKNOWN_STUDENT = ("{path} is from student {student_id}, who is not in the gradebook; it "
-                       "is collected, and grading adds them without a name: add the name first "
-                       "with `nbgrader db student add {student_id} --last-name NAME --first-name "
-                       "NAME`, or remove submitted/{student_id} if they are not in the course.")
+MSG_LATE = N_("{lms} marked {path} as late: it is recorded as handed in one second after the due "
+              "date ({timestamp}), so the course's late penalty applies.")
+MSG_LATE_NO_DUEDATE = N_("{lms} marked {path} as late, but {assignment} has no due date in the "
+                         "gradebook, so no late penalty can apply; set one with `nbgrader db "
+                         "assignment add {assignment} --duedate=\"YYYY-MM-DD HH:MM:SS UTC\"` and "
+                         "run `nbgrader zip_collect --force {assignment}` again.")
+MSG_NOT_GENERATED = N_("{assignment} is not in the gradebook yet (nbgrader: \"No assignment with ID "
+                       "'{assignment}' exists in the database\"), so late flags cannot be "
+                       "turned into late penalties and grading will refuse it; run `nbgrader "
+                       "generate_assignment {assignment}` and then `nbgrader zip_collect --force "
+                       "{assignment}` again.")
+MSG_NO_GRADEBOOK = N_("Cannot read the gradebook ({reason}), so late flags and student ids are "
+                      "not checked.")
+MSG_UNKNOWN_STUDENT = N_("{path} is from student {student_id}, who is not in the gradebook; it "
+                         "is collected, and grading adds them without a name: add the name first "
+                         "with `nbgrader db student add {student_id} --last-name NAME --first-name "
+                         "NAME`, or remove submitted/{student_id} if they are not in the course.")
 
 
 class LmsDownload(LoggingConfigurable):
@@ -76,7 +77,7 @@ class LmsExtractorPlugin(LmsDownload, ExtractorPlugin):
         if not os.listdir(archive_path):
             self.log.warning("No files found in directory: %s", archive_path)
             return
-        for root, _, files in os.walk(archive_path):
+        for root, _dirs, files in os.walk(archive_path):
             relative = os.path.relpath(root, archive_path)
             extract_to = os.path.normpath(os.path.join(extracted_path, relative))
             os.makedirs(extract_to, exist_ok=True)
@@ -125,21 +126,21 @@ class LmsCollectorPlugin(LmsDownload, FileNameCollectorPlugin):
         students, duedate = self._from_gradebook()
         path = rules.printable("/".join(parts))
         if students is not None and decision.student_id not in students:
-            self.log.warning(MSG_UNKNOWN_STUDENT.format(path=path,
+            self.log.warning(_(MSG_UNKNOWN_STUDENT).format(path=path,
                                                         student_id=decision.student_id))
         if decision.late:
             assignment = self.parent.coursedir.assignment_id
             if duedate is None and not self._generated:
                 pass  # said once, when the gradebook was read
             elif duedate is None:
-                self.log.warning(MSG_LATE_NO_DUEDATE.format(lms=self.format.title, path=path,
+                self.log.warning(_(MSG_LATE_NO_DUEDATE).format(lms=self.format.title, path=path,
                                                             assignment=assignment))
             else:
                 # The download says only that it was late, not when it came: one second
                 # after the due date is the least lateness that is still late.
                 stamp = (duedate + datetime.timedelta(seconds=1)).isoformat(" ")
                 info["timestamp"] = stamp
-                self.log.warning(MSG_LATE.format(lms=self.format.title, path=path,
+                self.log.warning(_(MSG_LATE).format(lms=self.format.title, path=path,
                                                  timestamp=stamp))
         return info
 
@@ -160,10 +161,10 @@ class LmsCollectorPlugin(LmsDownload, FileNameCollectorPlugin):
                         duedate = gb.find_assignment(app.coursedir.assignment_id).duedate
                     except MissingEntry:
                         self._generated = False
-                        self.log.warning(MSG_NOT_GENERATED.format(
+                        self.log.warning(_(MSG_NOT_GENERATED).format(
                             assignment=app.coursedir.assignment_id))
             except Exception as exc:  # noqa: BLE001 - no gradebook: nothing to compare with
-                self.log.warning(MSG_NO_GRADEBOOK.format(reason=exc))
+                self.log.warning(_(MSG_NO_GRADEBOOK).format(reason=exc))
             self._gradebook = (students, duedate)
         return self._gradebook
 

@@ -9,17 +9,19 @@ and `pending_manual` holds the points still to be graded by hand. Select it with
 (`scratchgrad course init` writes that line) or `nbgrader export --exporter=...`.
 
 Every cell is escaped against spreadsheet formulas (report.files.escape_cell), as in every
-CSV the kit writes.
+CSV the kit writes. In a Japanese run the file starts with a UTF-8 BOM (see grades_csv).
 """
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.plugins import ExportPlugin
 
 from .. import curriculum
+from ..i18n.messages import active
 from ..report.files import atomic_write, csv_bytes
 
 BASE_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
@@ -53,7 +55,10 @@ class UnitScoresExportPlugin(ExportPlugin):
         rows = [self._row(gradebook, a, s, cells) for a in assignments for s in students]
         # Cells a spreadsheet would run as formulas (a student id "=1+2") are escaped, and
         # the file is replaced at once, never left half-written.
-        atomic_write(Path(dest), csv_bytes(columns, rows))
+        # In a Japanese run (SCRATCHGRAD_LANG=ja, LANG=ja_JP.UTF-8) with a BOM, which Excel on
+        # a Japanese Windows needs to read the names (as scratchgrad's own grades.csv).
+        body = csv_bytes(columns, rows)
+        atomic_write(Path(dest), codecs.BOM_UTF8 + body if active() == "ja" else body)
 
     @staticmethod
     def _row(gradebook: Gradebook, assignment, student, cells: list[str]) -> list[str]:

@@ -13,35 +13,37 @@ import sys
 from pathlib import Path
 
 from .. import curriculum
+from ..cli import csv_bom
 from ..collect.submissions import StudentFolder, SubmissionsError, discover
 from ..grade.engine import Options, grade_class
+from ..i18n.messages import N_, _
 from ..report import SubmissionWriter, prepare_out
 from ..report.table import Manual, grade_table, warn_if_unsandboxed
 from .check import MSG_NOT_A_COURSE, course_problems, submitted_students
 from .gradebook import autograde_into_gradebook
 from .init import CONFIG, CourseError
 
-MSG_NOT_RECORDED = ("scratchgrad: nbgrader could not record {student}/{assignment} (nbgrader "
-                    "says: {reason}), so its automatic grades are not in the gradebook "
-                    "(formgrader lists it as needing manual grading); the scratchgrad report "
-                    "is in {out}; fix it and run `scratchgrad grade --course {course} "
-                    "--assignment {assignment} --student {student}`.")
-MSG_NEEDS_ASSIGNMENT = ("grade --course needs --assignment ID (the assignments to grade, "
-                        "for example --assignment 02_forward).")
-MSG_BOTH = "Give either SUBMISSIONS or --course COURSE, not both."
-MSG_NOT_READY = ("Nothing was graded: problems in {course} that would record wrong scores: "
-                 "{count} (see `scratchgrad course check {course}`).")
-MSG_NO_SUBMITTED = ("{submitted} does not exist: run `nbgrader collect ID` or `nbgrader "
-                    "zip_collect ID` first.")
-MSG_NO_STUDENT_FOLDER = ("There is no submitted folder for student {students} in {submitted}; "
-                         "run `nbgrader collect --update ID` (or `nbgrader zip_collect --force "
-                         "ID`) first.")
-MSG_NOBODY = ("Nobody has submitted {assignments} in {submitted}: run `nbgrader collect ID` or "
-              "`nbgrader zip_collect ID` first.")
-MSG_NOT_READY_ONE = "Nothing was graded: {problem}"
-MSG_WARNING = "scratchgrad: warning: {message}"
-MSG_SUMMARY = ("\nSubmissions recorded in {gradebook}: {recorded}; reports in {out}/. Next: "
-               "`nbgrader generate_feedback`, `nbgrader export`.")
+MSG_NOT_RECORDED = N_("scratchgrad: nbgrader could not record {student}/{assignment} (nbgrader "
+                      "says: {reason}), so its automatic grades are not in the gradebook "
+                      "(formgrader lists it as needing manual grading); the scratchgrad report "
+                      "is in {out}; fix it and run `scratchgrad grade --course {course} "
+                      "--assignment {assignment} --student {student}`.")
+MSG_NEEDS_ASSIGNMENT = N_("grade --course needs --assignment ID (the assignments to grade, "
+                          "for example --assignment 02_forward).")
+MSG_BOTH = N_("Give either SUBMISSIONS or --course COURSE, not both.")
+MSG_NOT_READY = N_("Nothing was graded: problems in {course} that would record wrong scores: "
+                   "{count} (see `scratchgrad course check {course}`).")
+MSG_NO_SUBMITTED = N_("{submitted} does not exist: run `nbgrader collect ID` or `nbgrader "
+                      "zip_collect ID` first.")
+MSG_NO_STUDENT_FOLDER = N_("There is no submitted folder for student {students} in {submitted}; "
+                           "run `nbgrader collect --update ID` (or `nbgrader zip_collect --force "
+                           "ID`) first.")
+MSG_NOBODY = N_("Nobody has submitted {assignments} in {submitted}: run `nbgrader collect ID` or "
+                "`nbgrader zip_collect ID` first.")
+MSG_NOT_READY_ONE = N_("Nothing was graded: {problem}")
+MSG_WARNING = N_("scratchgrad: warning: {message}")
+MSG_SUMMARY = N_("\nSubmissions recorded in {gradebook}: {recorded}; reports in {out}/. Next: "
+                 "`nbgrader generate_feedback`, `nbgrader export`.")
 
 
 def course_folders(course: Path, assignment_ids: list[str], students: list[str] | None,
@@ -50,7 +52,7 @@ def course_folders(course: Path, assignment_ids: list[str], students: list[str] 
     `out`, the report folder, is never taken for a student."""
     submitted = course / "submitted"
     if not submitted.is_dir():
-        raise CourseError(MSG_NO_SUBMITTED.format(submitted=submitted))
+        raise CourseError(_(MSG_NO_SUBMITTED).format(submitted=submitted))
     try:
         folders = discover(submitted, assignment_ids, out=out)
     except SubmissionsError as exc:
@@ -59,7 +61,7 @@ def course_folders(course: Path, assignment_ids: list[str], students: list[str] 
         known = {f.student_id for f in folders}
         unknown = [s for s in students if s not in known]
         if unknown:
-            raise CourseError(MSG_NO_STUDENT_FOLDER.format(students=", ".join(unknown),
+            raise CourseError(_(MSG_NO_STUDENT_FOLDER).format(students=", ".join(unknown),
                                                            submitted=submitted))
         folders = [f for f in folders if f.student_id in students]
     for folder in folders:
@@ -67,7 +69,7 @@ def course_folders(course: Path, assignment_ids: list[str], students: list[str] 
                               if (submitted / folder.student_id / s.assignment_id).is_dir()]
     folders = [f for f in folders if f.submissions]
     if not folders:
-        raise CourseError(MSG_NOBODY.format(assignments=", ".join(assignment_ids),
+        raise CourseError(_(MSG_NOBODY).format(assignments=", ".join(assignment_ids),
                                             submitted=submitted))
     return folders
 
@@ -111,11 +113,11 @@ def grade_course(args: argparse.Namespace) -> int:
     named on stderr), 0 otherwise."""
     course = args.course.resolve()
     if not (course / CONFIG).is_file():
-        raise CourseError(MSG_NOT_A_COURSE.format(course=course, config=CONFIG))
+        raise CourseError(_(MSG_NOT_A_COURSE).format(course=course, config=CONFIG))
     if not args.assignment:
-        raise CourseError(MSG_NEEDS_ASSIGNMENT)
+        raise CourseError(_(MSG_NEEDS_ASSIGNMENT))
     if args.submissions is not None:
-        raise CourseError(MSG_BOTH)
+        raise CourseError(_(MSG_BOTH))
     assignment_ids = list(dict.fromkeys(args.assignment))
     # The dry run of `course check` first: nothing is graded or written when the gradebook
     # cannot take the scores (nbgrader's own reason, and the command that fixes it).
@@ -123,13 +125,13 @@ def grade_course(args: argparse.Namespace) -> int:
     problems = course_problems(course, assignment_ids, submitted)
     blocking = [p.text for p in problems if p.blocking]
     if len(blocking) == 1:
-        raise CourseError(MSG_NOT_READY_ONE.format(problem=blocking[0]))
+        raise CourseError(_(MSG_NOT_READY_ONE).format(problem=blocking[0]))
     if blocking:
-        raise CourseError("\n".join([MSG_NOT_READY.format(course=course, count=len(blocking))]
+        raise CourseError("\n".join([_(MSG_NOT_READY).format(course=course, count=len(blocking))]
                                      + blocking))
     if not args.quiet:  # --quiet: only errors (the warnings are `course check`'s too)
         for problem in problems:
-            print(MSG_WARNING.format(message=problem.text), file=sys.stderr)
+            print(_(MSG_WARNING).format(message=problem.text), file=sys.stderr)
     out = (args.out or course / "scratchgrad").resolve()
     folders = course_folders(course, assignment_ids, args.student, out)
     not_recorded = 0
@@ -137,20 +139,20 @@ def grade_course(args: argparse.Namespace) -> int:
     options = Options(isolation=args.isolation)
     if args.jobs:
         options.jobs = args.jobs
-    writer = SubmissionWriter(out, args.format or [])
+    writer = SubmissionWriter(out, args.format or [], bom=csv_bom(args))
     results = grade_class(folders, options, on_result=writer, progress=not args.quiet)
     writer.finish(results)
     warn_if_unsandboxed(results)
     for assignment_id in dict.fromkeys(r.assignment for r in results):
         students = [r.student_id for r in results if r.assignment == assignment_id]
         for student, reason in autograde_into_gradebook(course, assignment_id, students, out):
-            print(MSG_NOT_RECORDED.format(student=student, assignment=assignment_id,
+            print(_(MSG_NOT_RECORDED).format(student=student, assignment=assignment_id,
                                           reason=reason, out=out / student, course=course),
                   file=sys.stderr)
             not_recorded += 1
     if not args.quiet:
         roster, manual = gradebook_view(course, assignment_ids, args.student)
         print(grade_table(results, roster, assignment_ids, manual))
-        print(MSG_SUMMARY.format(recorded=len(results) - not_recorded,
+        print(_(MSG_SUMMARY).format(recorded=len(results) - not_recorded,
                                  gradebook=course / "gradebook.db", out=out))
     return 1 if not_recorded else 0

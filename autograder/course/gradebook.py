@@ -33,6 +33,10 @@ from nbgrader.preprocessors import (
 from traitlets import Unicode
 
 from .. import curriculum
+from ..grade import rubric
+from ..i18n import language
+from ..i18n.messages import _, using
+from ..report.feedback import STATUS_TEXT
 
 _ICON = {"passed": "✔", "failed": "✘", "error": "⚠", "timeout": "⌛"}
 
@@ -56,7 +60,9 @@ class ApplyScores(NbGraderPreprocessor):
             raise RuntimeError(f"no scratchgrad result for {info['student']}/"
                                f"{info['assignment']} in {path.parent}: {exc}") from exc
         self._notes_shown = False
-        return super().preprocess(nb, resources)
+        # The cell's text is in the language the student's notebook records (its result's).
+        with using(language.normalize(str(self._result.get("lang", ""))) or None):
+            return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int
                         ) -> tuple[NotebookNode, dict]:
@@ -67,7 +73,8 @@ class ApplyScores(NbGraderPreprocessor):
         checks = [c for c in self._result["checks"] if c["unit"] == unit]
         text = self._text(unit, checks)
         if not self._notes_shown and self._result.get("notes"):
-            text = "".join(f"Note: {n}\n" for n in self._result["notes"]) + "\n" + text
+            text = "".join(_("Note: {note}").format(note=n) + "\n"
+                           for n in self._result["notes"]) + "\n" + text
             self._notes_shown = True
         score = sum(c["score"] for c in checks)
         # The rubric's unit total equals the cell's points (a test keeps them in step);
@@ -82,13 +89,15 @@ class ApplyScores(NbGraderPreprocessor):
     @staticmethod
     def _text(unit: str, checks: list[dict[str, Any]]) -> str:
         if not checks:
-            return f"{unit}: no checks in the rubric\n"
+            return _("{unit}: no checks in the rubric").format(unit=unit) + "\n"
         score = sum(c["score"] for c in checks)
         maximum = sum(c["max_score"] for c in checks)
-        lines = [f"{unit}: {score:g} / {maximum:g} points"]
+        lines = [_("{unit}: {score} / {maximum} points").format(unit=unit, score=f"{score:g}",
+                                                               maximum=f"{maximum:g}")]
         for c in checks:
-            lines.append(f"{_ICON.get(c['status'], '?')} {c['id'].replace('_', ' ')}: "
-                         f"{c['score']:g} / {c['max_score']:g} ({c['status']})")
+            status = _(STATUS_TEXT[c["status"]]) if c["status"] in STATUS_TEXT else c["status"]
+            lines.append(f"{_ICON.get(c['status'], '?')} {_(rubric.title(c['id']))}: "
+                         f"{c['score']:g} / {c['max_score']:g} ({status})")
             lines += [f"    {line}" for line in c["message"].splitlines()]
         return "\n".join(lines) + "\n"
 

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from .. import curriculum, paths
+from ..i18n.messages import _
 from ..release.points import source_bytes
 from .lms import FORMATS
 
@@ -83,16 +84,19 @@ def init_course(course: Path, course_id: str | None = None, exchange: Path | Non
                 lms: str = "canvas") -> Path:
     """Create the course folder; return the path of its nbgrader_config.py."""
     if lms not in FORMATS:
-        raise CourseError(f"unknown LMS {lms!r}; known: {', '.join(FORMATS)}")
+        raise CourseError(_("unknown LMS {lms}; known: {known}").format(
+            lms=repr(lms), known=", ".join(FORMATS)))
     course = course.resolve()
     if course.exists() and not course.is_dir():
-        raise CourseError(f"{course} exists and is not a folder")
+        raise CourseError(_("{course} exists and is not a folder").format(course=course))
     for taken in (CONFIG, "source", "gradebook.db"):
         if (course / taken).exists():
-            raise CourseError(f"{course / taken} already exists: {course} is already a course")
+            raise CourseError(_("{path} already exists: {course} is already a course").format(
+                path=course / taken, course=course))
     course_id = course_id or course.name
     if not course_id.replace("_", "").replace("-", "").isalnum():
-        raise CourseError(f"course id {course_id!r} may hold only letters, digits, '-' and '_'")
+        raise CourseError(_("course id {course_id} may hold only letters, digits, '-' and "
+                            "'_'").format(course_id=repr(course_id)))
     _check_alembic()
 
     course.mkdir(parents=True, exist_ok=True)
@@ -113,10 +117,10 @@ def _check_alembic() -> None:
     if shutil.which("alembic") is None:
         import sysconfig
 
-        raise CourseError(
+        raise CourseError(_(
             "nbgrader needs the `alembic` command to create its gradebook, and it is not on "
-            f"PATH; it is installed with nbgrader in {sysconfig.get_path('scripts')}: "
-            "add that folder to PATH")
+            "PATH; it is installed with nbgrader in {folder}: add that folder to PATH").format(
+                folder=sysconfig.get_path("scripts")))
 
 
 def _create_gradebook(course: Path, course_id: str) -> None:

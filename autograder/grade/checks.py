@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n.messages import _
 from ..selfcheck import expect
 
 
@@ -53,7 +54,8 @@ def numeric_gradient_of_output(forward: Callable[[np.ndarray], Any], x: np.ndarr
     def objective() -> float:
         out = forward(x)
         expect.that(isinstance(out, np.ndarray) and out.shape == dout.shape,
-                    f"forward returned {expect.kind(out)}, expected shape {dout.shape}")
+                    _("forward returned {got}, expected shape {shape}").format(
+                        got=expect.kind(out), shape=dout.shape))
         return float(np.sum(out * dout))
 
     return numeric_gradient(objective, x, h)
@@ -71,8 +73,9 @@ def expect_gradient(got: Any, want: np.ndarray, *, what: str, hint: str | None =
     """An analytic gradient agrees with `want` to a CS231n relative error below threshold."""
     expect.array_close(got, want, what=what, rtol=1e-3, atol=1e-6, hint=hint, diagnose=diagnose)
     error = rel_error(got, want)
-    expect.that(error < threshold, f"{what}: relative error {error:.2e} against the expected "
-                f"gradient (it must be below {threshold:.0e})", hint)
+    expect.that(error < threshold, _("{what}: relative error {error} against the expected "
+                                      "gradient (it must be below {threshold})").format(
+        what=what, error=f"{error:.2e}", threshold=f"{threshold:.0e}"), hint)
 
 
 def expect_gradient_at(got: Any, numeric: np.ndarray, indexes: list[tuple[int, ...]], *,
@@ -80,7 +83,8 @@ def expect_gradient_at(got: Any, numeric: np.ndarray, indexes: list[tuple[int, .
     """Like expect_gradient, on the entries of a sparse numeric gradient (numeric_gradient
     with indexes); got must have the full shape."""
     expect.that(np.shape(got) == numeric.shape,
-                f"{what}: expected shape {numeric.shape}, got {expect.kind(got)}", hint)
+                _("{what}: expected shape {expected}, got {got}").format(
+                    what=what, expected=numeric.shape, got=expect.kind(got)), hint)
     entries = tuple(np.array(i) for i in zip(*indexes))  # fancy index of those entries
     expect_gradient(np.asarray(got, dtype=float)[entries], numeric[entries], what=what,
                     hint=hint, threshold=threshold)
@@ -106,7 +110,7 @@ def call_with_hint(fn: Callable[..., Any], *args: Any, hint: str,
         explained = (info.get("type") in when if isinstance(when, tuple) else bool(when(info)))
         if not explained:
             raise
-        raise expect.CheckFailed(str(exc).split("\nHint:")[0], hint) from None
+        raise expect.CheckFailed(str(exc).split("\n" + _("Hint:"))[0], hint) from None
 
 
 def raised(*types: str, says: str = "") -> Callable[[dict], bool]:

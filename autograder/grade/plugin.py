@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 import types
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,7 @@ import pytest
 
 from .. import curriculum
 from ..collect.submissions import Submission
+from ..i18n.messages import _, using
 from ..sandbox.launcher import Sandbox
 from ..selfcheck.expect import CheckFailed
 from . import reference as reference_module
@@ -83,10 +85,15 @@ class NotebookRun:
                    if r.unit.split(".")[0] in names)
 
     def result(self, sandbox_warning: str | None) -> AssignmentResult:
+        with using(self.submission.lang):
+            return self._result(sandbox_warning)
+
+    def _result(self, sandbox_warning: str | None) -> AssignmentResult:
         sub = self.submission
-        result = AssignmentResult(sub.student_id, sub.assignment_id)
+        result = AssignmentResult(sub.student_id, sub.assignment_id, lang=sub.lang)
         result.checks = [self.results.get(c.id) or CheckResult(
-            c.id, c.unit, 0.0, c.points, "error", f"{c.unit}: the check did not run")
+            c.id, c.unit, 0.0, c.points, "error",
+            _("{unit}: the check did not run").format(unit=c.unit))
             for c in self.rubric.values()]
         if self.session is not None:
             result.notes = list(self.session.load_notes)
@@ -168,6 +175,15 @@ class GradingPlugin:
             run = self.runs[assignment_of(item)]
             own_runs(run, self.session(item), self.check_seconds)
             run.close()
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None
+                                ) -> Iterator[None]:
+        """A check writes its messages in the language of the notebook it grades (the one
+        its own runs, at the notebook's last check, write theirs in too)."""
+        run = self.runs.get(assignment_of(item))
+        with using(run.submission.lang if run else None):
+            yield
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo
@@ -287,7 +303,8 @@ def classify(exc: BaseException | None, entry: RubricCheck, item: pytest.Item) -
     if isinstance(exc, WorkerLost):
         return exc.status, str(exc)
     if isinstance(exc, pytest.skip.Exception):
-        return "error", f"{entry.unit}: the check was skipped ({exc})"
+        return "error", _("{unit}: the check was skipped ({reason})").format(unit=entry.unit,
+                                                                             reason=exc)
     # A failure of the check's own code: report it plainly, it needs an instructor's look.
-    return "error", (f"{entry.unit}: the check {entry.id} could not run on this answer "
-                     f"({type(exc).__name__}: {str(exc)[:300]})")
+    return "error", _("{unit}: the check {check} could not run on this answer ({error})").format(
+        unit=entry.unit, check=entry.id, error=f"{type(exc).__name__}: {str(exc)[:300]}")

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import curriculum, paths
+from ..i18n.messages import _
 from ..notebook.loader import LoadedNotebook, load_notebook
 from ..sandbox.rpc import Exposed
 
@@ -131,9 +132,10 @@ def unavailable(assignment_id: str, unit: str, name: str) -> str:
     plain = name.rpartition(":")[2]
     reason = curriculum.get(assignment_id).forbids.get(unit, {}).get(plain)
     if reason:
-        return f"{unit} may not use {plain}: {reason}"
-    return (f"{plain} is not available while {unit} is checked: {unit} does not need it "
-            f"(write it with your own code)")
+        return _("{unit} may not use {name}: {reason}").format(unit=unit, name=plain,
+                                                               reason=_(reason))
+    return _("{name} is not available while {unit} is checked: {unit} does not need it (write "
+             "it with your own code)").format(name=plain, unit=unit)
 
 
 def import_table(assignment_id: str) -> dict[str, list[str]]:

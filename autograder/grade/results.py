@@ -31,6 +31,7 @@ class AssignmentResult:
     seconds: float = 0.0
     # What the grade depends on (grade.fingerprint): a rerun reuses the result while it holds.
     fingerprint: str = ""
+    lang: str = "en"  # the language of its messages: the notebook's (i18n.language)
 
     @property
     def score(self) -> float:
@@ -44,7 +45,7 @@ class AssignmentResult:
         data = {"student_id": self.student_id, "assignment": self.assignment,
                 "score": self.score, "max_score": self.max_score,
                 "checks": [c.to_dict() for c in self.checks], "notes": self.notes,
-                "output": self.output, "seconds": round(self.seconds, 3)}
+                "output": self.output, "seconds": round(self.seconds, 3), "lang": self.lang}
         if self.fingerprint:
             data["fingerprint"] = self.fingerprint
         return data
@@ -53,7 +54,7 @@ class AssignmentResult:
     def from_dict(cls, d: dict[str, Any]) -> AssignmentResult:
         return cls(d["student_id"], d["assignment"], [CheckResult(**c) for c in d["checks"]],
                    list(d.get("notes", [])), d.get("output", ""), d.get("seconds", 0.0),
-                   d.get("fingerprint", ""))
+                   d.get("fingerprint", ""), d.get("lang", "en"))
 
     def unit_scores(self) -> dict[str, tuple[float, float]]:
         """(score, max_score) per unit, in check order."""

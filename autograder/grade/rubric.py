@@ -25,6 +25,12 @@ def checks(assignment_id: str) -> tuple[RubricCheck, ...]:
                  for unit, entries in a.checks.items() for check_id, points in entries.items())
 
 
+def title(check_id: str) -> str:
+    """A check as students read it ("softmax rows of a batch"): the English msgid of its
+    translated title (i18n.extractors puts every check of curriculum.toml in the catalog)."""
+    return check_id.replace("_", " ")
+
+
 def by_id(assignment_id: str) -> dict[str, RubricCheck]:
     return {c.id: c for c in checks(assignment_id)}
 

@@ -13,6 +13,7 @@ import pytest
 
 from .. import paths
 from ..collect.submissions import Submission
+from ..i18n.messages import _, active
 from ..sandbox.launcher import Sandbox
 from . import rubric
 from .plugin import DEFAULT_CHECK_SECONDS, GradingPlugin, NotebookRun
@@ -73,9 +74,10 @@ def grade_submissions(sandbox: Sandbox, submissions: list[Submission],
         if aid in runs or aid in results:
             raise GraderError(f"two notebooks for {aid} from {sub.student_id}")
         if sub.cells is None:
+            # No notebook, so no language of its own: the run's language.
             results[aid] = AssignmentResult(sub.student_id, aid, [
-                CheckResult(c.id, c.unit, 0.0, c.points, "error", sub.problem or "no notebook")
-                for c in rubric.checks(aid)])
+                CheckResult(c.id, c.unit, 0.0, c.points, "error", sub.problem or _("no notebook"))
+                for c in rubric.checks(aid)], lang=active())
         else:
             runs[aid] = NotebookRun(sub, rubric.by_id(aid))
     if runs:

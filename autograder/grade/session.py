@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from ..collect.submissions import Submission
+from ..i18n.messages import _
 from ..sandbox.codec import ChannelClosed, ChannelTimeout, ProtocolError, TooLarge
 from ..sandbox.launcher import Sandbox, SandboxError, WorkerProcess
 from ..sandbox.rpc import Rejected, RemoteError, RemoteFunction, RemoteObject, Unsendable
@@ -32,13 +33,14 @@ class StudentError(Exception):
         self.label, self.info = label, info
         text = str(info.get("text") or f"{info.get('type')}: {info.get('message', '')}")
         if info.get("not_implemented"):
-            self.status, message = "failed", f"{label}: not implemented yet"
+            self.status, message = "failed", _("{unit}: not implemented yet").format(unit=label)
         elif info.get("not_ready") or info.get("rejected") or info.get("type") == "LookupError":
             self.status, message = "failed", f"{label}: {text}"
         else:
-            self.status, message = "error", f"{label} raised {text}"
+            self.status, message = "error", _("{unit} raised {error}").format(unit=label,
+                                                                               error=text)
         if info.get("hint"):
-            message += f"\nHint: {info['hint']}"
+            message = _("{message}\nHint: {hint}").format(message=message, hint=info["hint"])
         super().__init__(message)
 
 
@@ -85,10 +87,12 @@ class Session:
                 "cells": [[c.index, c.source] for c in self.submission.cells or []],
                 "name": a.notebook, "names": list(a.names),
                 "imports": reference.import_table(self.assignment_id),
+                "lang": self.submission.lang,
             })
         except (ChannelClosed, ChannelTimeout, ProtocolError, RemoteError) as exc:
             status = self.lose()
-            self.load_failure = f"the notebook could not be loaded: {_why(exc, status)}"
+            self.load_failure = _("the notebook could not be loaded: {reason}").format(
+                reason=_why(exc, status))
             raise WorkerLost("error", self.load_failure) from None
         if not self.load_notes:
             self.load_notes = [str(p) for p in reply.get("problems", [])]
@@ -124,13 +128,14 @@ class Session:
         self.unit, self.reference_calls = unit, []
         remaining = self.budget_end - time.monotonic()
         if remaining <= 0:
-            raise WorkerLost("timeout", f"{unit}: not run, the submission used up its time "
-                                        f"budget")
+            raise WorkerLost("timeout", _("{unit}: not run, the submission used up its time "
+                                          "budget").format(unit=unit))
         self.check_seconds = min(seconds, remaining)
         try:
             worker = self._ensure_worker()
         except SandboxError as exc:
-            raise WorkerLost("error", f"the sandbox could not start: {exc}") from None
+            raise WorkerLost("error", _("the sandbox could not start: {reason}").format(
+                reason=exc)) from None
         exports = reference.exports_for(self.assignment_id, unit)
         if own:
             exports = {n: f for n, f in exports.items() if ":" in n}
@@ -162,23 +167,26 @@ class Session:
             return action()
         except ChannelTimeout:
             self.lose()
-            raise WorkerLost("timeout", f"{self.unit}: no answer within "
-                                        f"{self.check_seconds:g} s (an endless loop, or much "
-                                        f"too slow)") from None
+            raise WorkerLost("timeout", _("{unit}: no answer within {seconds} s (an endless "
+                                          "loop, or much too slow)").format(
+                unit=self.unit, seconds=f"{self.check_seconds:g}")) from None
         except ChannelClosed:
             status = self.lose()
-            raise WorkerLost("error", f"{self.unit}: the worker process died during this "
-                                      f"check ({status})") from None
+            raise WorkerLost("error", _("{unit}: the worker process died during this check "
+                                        "({status})").format(unit=self.unit,
+                                                             status=status)) from None
         except TooLarge as exc:
             self.lose()
-            raise WorkerLost("error", f"{self.unit}: the answer is too large ({exc}); the "
-                                      f"grader accepts at most {MAX_MESSAGE_BYTES // 2**20} MiB "
-                                      f"in one message and {CHECK_BUDGET_BYTES // 2**20} MiB "
-                                      f"in one check") from None
+            raise WorkerLost("error", _("{unit}: the answer is too large ({reason}); the grader "
+                                        "accepts at most {message} MiB in one message and "
+                                        "{check} MiB in one check").format(
+                unit=self.unit, reason=exc, message=MAX_MESSAGE_BYTES // 2**20,
+                check=CHECK_BUDGET_BYTES // 2**20)) from None
         except ProtocolError as exc:
             self.lose()
-            raise WorkerLost("error", f"{self.unit}: the notebook sent data the grader cannot "
-                                      f"read ({exc})") from None
+            raise WorkerLost("error", _("{unit}: the notebook sent data the grader cannot read "
+                                        "({reason})").format(unit=self.unit,
+                                                             reason=exc)) from None
 
 
 def _why(exc: BaseException, status: str) -> str:
@@ -186,7 +194,7 @@ def _why(exc: BaseException, status: str) -> str:
         return str(exc.info.get("text") or exc)
     if isinstance(exc, ChannelTimeout):
         return "loading took too long"
-    return f"the worker process died ({status})" if status else str(exc)
+    return _("the worker process died ({status})").format(status=status) if status else str(exc)
 
 
 class Student:
@@ -310,4 +318,4 @@ class StudentObject:
         return f"<student's {self._sg_target._sg_cls} object>"
 
     def __sg_kind__(self) -> str:
-        return f"an object of class {self._sg_target._sg_cls}"
+        return _("an object of class {name}").format(name=self._sg_target._sg_cls)

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from autograder.i18n.messages import _
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
@@ -28,7 +29,8 @@ def truth_table(student, reference, gate):
     for x1, x2 in INPUTS:
         got = mine(x1, x2)
         expect.that(np.ndim(got) == 0 and got in (0, 1),
-                    f"{gate}({x1}, {x2}): expected 0 or 1, got {expect.show(got)}")
+                    _("{gate}({x1}, {x2}): expected 0 or 1, got {got}").format(
+                        gate=gate, x1=x1, x2=x2, got=expect.show(got)))
         table[(x1, x2)] = got
     for (x1, x2), got in table.items():
         expect.equal(got, theirs(x1, x2), what=f"{gate}({x1}, {x2})",
@@ -59,5 +61,6 @@ def test_XOR_truth_table(student, reference):
 def test_XOR_is_built_from_the_other_gates(student, reference):
     truth_table(student, reference, "XOR")  # a point for the idea only with right answers
     used = set(student.reference_calls) & {"AND", "NAND", "OR"}
-    expect.that(len(used) >= 2, f"XOR called {sorted(used) or 'none'} of AND, NAND and OR; "
-                f"expected a two-layer combination of them", HINTS["xor_composition"])
+    expect.that(len(used) >= 2, _("XOR called {called} of AND, NAND and OR; expected a two-layer "
+                                  "combination of them").format(
+        called=sorted(used) or 'none'), HINTS["xor_composition"])

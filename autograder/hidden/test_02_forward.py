@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.grade.checks import call_with_hint, raised, rounded
+from autograder.i18n.messages import _
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
@@ -21,7 +22,7 @@ def test_step_function_values(student, rng):
     x[[2, 7]] = 0.0
     got = call_with_hint(student.step_function, x,
                          hint=HINTS["scalar_if"].format(unit="step_function"), when=SCALAR_IF)
-    expect.array_close(got, (x > 0).astype(int), what="step_function(x) with some x == 0",
+    expect.array_close(got, (x > 0).astype(int), what=_("step_function(x) with some x == 0"),
                        diagnose={HINTS["step_at_zero"]: (x >= 0).astype(int)})
 
 
@@ -30,8 +31,9 @@ def test_step_function_shape_and_dtype(student, rng):
     x = rng.normal(size=(3, 4, 2))
     got = call_with_hint(student.step_function, x,
                          hint=HINTS["scalar_if"].format(unit="step_function"), when=SCALAR_IF)
-    expect.array_close(got, (x > 0).astype(int), what="step_function(x) for x of shape (3, 4, 2)")
-    expect.that(got.dtype != bool, f"step_function returned {expect.kind(got)}",
+    expect.array_close(got, (x > 0).astype(int),
+                       what=_("step_function(x) for x of shape (3, 4, 2)"))
+    expect.that(got.dtype != bool, _("step_function returned {got}").format(got=expect.kind(got)),
                 HINTS["step_bool"])
 
 
@@ -40,7 +42,7 @@ def test_sigmoid_matches_reference(student, reference, rng):
     for x in (rng.normal(scale=3, size=7), rng.normal(scale=3, size=(4, 5))):
         want = reference.sigmoid(x)
         expect.array_close(student.sigmoid(x), want,
-                           what=f"sigmoid(x) for x of shape {x.shape}",
+                           what=_("sigmoid(x) for x of shape {shape}").format(shape=x.shape),
                            diagnose=[(HINTS["sigmoid_formula"], 1 / (1 + np.exp(x))),
                                      *_lost_precision(want)])
 
@@ -60,7 +62,7 @@ def test_relu_matches_reference(student, reference, rng):
     got = call_with_hint(student.relu, x, hint=HINTS["relu_np_max"],
                          when=raised("TypeError", "AxisError",
                                      says="integer scalar arrays can be converted"))
-    expect.array_close(got, reference.relu(x), what="relu(x) for x of shape (5, 6)")
+    expect.array_close(got, reference.relu(x), what=_("relu(x) for x of shape (5, 6)"))
 
 
 @pytest.mark.unit("relu")
@@ -91,7 +93,7 @@ def test_softmax_one_sample(student, reference, rng):
     x = rng.normal(scale=2, size=10)
     got = call_with_hint(student.softmax, x, hint=HINTS["softmax_one_sample"],
                          when=raised("AxisError", "IndexError", says="axis 1"))
-    expect.array_close(got, reference.softmax(x), what="softmax(x) of one sample")
+    expect.array_close(got, reference.softmax(x), what=_("softmax(x) of one sample"))
 
 
 @pytest.mark.unit("softmax")
@@ -99,7 +101,7 @@ def test_softmax_rows_of_a_batch(student, reference, rng):
     x = rng.normal(scale=2, size=(6, 10))
     x[1] += 5.0  # rows on different scales expose a max or sum over the whole batch
     expect.array_close(student.softmax(x), reference.softmax(x),
-                       what="softmax(x) of a batch of shape (6, 10)",
+                       what=_("softmax(x) of a batch of shape (6, 10)"),
                        diagnose=[(HINTS["softmax_global"], _global_softmax(x)),
                                  (HINTS["softmax_global"],
                                   np.exp(x - x.max(axis=-1, keepdims=True))
@@ -111,7 +113,7 @@ def test_softmax_large_inputs(student, reference, rng):
     x = 1000.0 + rng.normal(scale=10, size=(3, 5))
     # float32 inputs near 1000 are only good to about 6e-5, hence rtol=1e-4
     expect.array_close(student.softmax(x), reference.softmax(x), rtol=1e-4, atol=1e-7,
-                       what="softmax(x) for values around 1000",
+                       what=_("softmax(x) for values around 1000"),
                        nan_hint=HINTS["softmax_overflow"])
 
 
@@ -128,8 +130,9 @@ def test_softmax_leaves_its_input_alone(student, reference, rng):
 def test_init_network_book_values(student, reference):
     got, want = student.init_network(), reference.init_network()
     expect.that(isinstance(got, dict) and sorted(got) == sorted(want),
-                f"init_network(): expected a dict with keys {sorted(want)}, got "
-                f"{expect.show(sorted(got) if isinstance(got, dict) else got)}")
+                _("init_network(): expected a dict with keys {keys}, got {got}").format(
+                    keys=sorted(want),
+                    got=expect.show(sorted(got) if isinstance(got, dict) else got)))
     for key in want:
         reordered = np.reshape(np.transpose(want[key]), np.shape(want[key]))
         expect.array_close(got[key], want[key], what=f"init_network()[{key!r}]",
@@ -154,7 +157,7 @@ def test_forward_matches_reference(student, reference, rng):
     x = rng.normal(size=(5, 2))
     want = reference.forward(network, x)
     expect.array_close(student.forward(network, x), want,
-                       what="forward(network, x) for random weights and a batch of 5",
+                       what=_("forward(network, x) for random weights and a batch of 5"),
                        diagnose=_forward_mistakes(reference, network, x))
 
 

@@ -12,6 +12,7 @@ from autograder.grade.checks import (
     target_first,
 )
 from autograder.grade.session import StudentError
+from autograder.i18n.messages import _
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
@@ -28,7 +29,8 @@ def test_mean_squared_error_matches_reference(student, reference, rng):
         y, t = rng.random(shape), rng.random(shape)
         want = reference.mean_squared_error(y, t)
         expect.number_close(student.mean_squared_error(y, t), want, rtol=1e-6,
-                            what=f"mean_squared_error(y, t) for shape {shape}",
+                            what=_("mean_squared_error(y, t) for shape {shape}").format(
+                                shape=shape),
                             diagnose=[(HINTS["mse_half"], 2 * want),
                                       (HINTS["mse_mean"], 2 * want / y.size),
                                       (HINTS["mse_mean"], want / y.size)])
@@ -42,7 +44,7 @@ def test_cross_entropy_error_one_hot_batch(student, reference, rng):
     got = call_with_hint(student.cross_entropy_error, y, t, hint=HINTS["cee_batch_size_branch"],
                          when=BATCH_SIZE_IN_BRANCH)
     expect.number_close(got, want, rtol=1e-4,
-                        what="cross_entropy_error(y, t) for a batch of 5 with one-hot t",
+                        what=_("cross_entropy_error(y, t) for a batch of 5 with one-hot t"),
                         diagnose=[(HINTS["cee_batch_mean"], want * 5),
                                   *_target_first(y, t)])
 
@@ -57,7 +59,7 @@ def test_cross_entropy_error_labels(student, reference, rng):
                          and not target_first(student.cross_entropy_error))
     want = reference.cross_entropy_error(y, t)
     expect.number_close(got, want, rtol=1e-4,
-                        what="cross_entropy_error(y, t) with label indices t",
+                        what=_("cross_entropy_error(y, t) with label indices t"),
                         diagnose=[(HINTS["cee_batch_mean"], want * 6)])
 
 
@@ -68,7 +70,7 @@ def test_cross_entropy_error_one_sample(student, reference, rng):
     want = reference.cross_entropy_error(y, t)
     got = call_with_hint(student.cross_entropy_error, y, t, hint=HINTS["cee_one_d"],
                          when=raised("IndexError", "AxisError"))
-    expect.number_close(got, want, rtol=1e-4, what="cross_entropy_error(y, t) for one sample",
+    expect.number_close(got, want, rtol=1e-4, what=_("cross_entropy_error(y, t) for one sample"),
                         diagnose=[(HINTS["cee_one_d"], want / 10)])
 
 
@@ -80,12 +82,12 @@ def test_cross_entropy_error_exact_zeros(student, reference):
     swapped = _target_first(y, t)
     expect.number_close(student.cross_entropy_error(y, t), want, rtol=1e-4, atol=1e-6,
                         diagnose=lambda got: _log_of_zero(got) or _matching(got, swapped),
-                        what="cross_entropy_error(y, t) when y is exactly 0 at wrong classes")
+                        what=_("cross_entropy_error(y, t) when y is exactly 0 at wrong classes"))
     y_zero = np.array([[0.0, 0.5, 0.5]])
     got = student.cross_entropy_error(y_zero, np.array([[1.0, 0.0, 0.0]]))
     expect.that(expect.is_number(got) and np.isfinite(got) and got > 5,
-                f"cross_entropy_error when the correct class has probability exactly 0: "
-                f"expected a large finite loss, got {expect.show(got)}", _log_of_zero(got))
+                _("cross_entropy_error when the correct class has probability exactly 0: expected "
+                  "a large finite loss, got {got}").format(got=expect.show(got)), _log_of_zero(got))
 
 
 def _matching(got, pairs):
@@ -138,7 +140,7 @@ def test_numerical_gradient_matches_reference(student, reference, rng):
     h = 1e-4
     forward = np.array([(_bowl(c)(x + h * e) - _bowl(c)(x)) / h for e in np.eye(6)])
     expect.array_close(student.numerical_gradient(_bowl(c), x), want, rtol=1e-6, atol=1e-8,
-                       what="numerical_gradient(f, x) for x of shape (6,)",
+                       what=_("numerical_gradient(f, x) for x of shape (6,)"),
                        diagnose=[(HINTS["forward_difference"], forward)])
 
 
@@ -150,8 +152,9 @@ def test_numerical_gradient_is_central(student):
     error = rel_error(got, 3 * x ** 2)
     h = 1e-4
     forward = 3 * x ** 2 + 3 * x * h + h ** 2  # ((x + h)³ - x³) / h
-    expect.that(error < 1e-7, f"numerical_gradient(sum(x³)) has relative error {error:.1e} "
-                f"against the exact gradient; a central difference gives about 1e-9",
+    expect.that(error < 1e-7, _("numerical_gradient(sum(x³)) has relative error {error:.1e} "
+                                "against the exact gradient; a central difference gives about "
+                                "1e-9").format(error=error),
                 HINTS["forward_difference"]
                 if np.allclose(got, forward, rtol=1e-3, atol=0) else None)
 
@@ -164,7 +167,8 @@ def test_numerical_gradient_any_shape(student, rng):
         got = call_with_hint(student.numerical_gradient, lambda v, c=c: float(np.sum(c * v ** 2)),
                              x, hint=HINTS["numgrad_one_d"], when=_one_d_only(student))
         expect.array_close(got, 2 * c * x, rtol=1e-6, atol=1e-8,
-                           what=f"numerical_gradient(f, x) for x of shape {shape}")
+                           what=_("numerical_gradient(f, x) for x of shape {shape}").format(
+                               shape=shape))
 
 
 @pytest.mark.unit("numerical_gradient")
@@ -188,7 +192,7 @@ def test_numerical_gradient_changes_x_itself(student, rng):
     got = call_with_hint(student.numerical_gradient, loss, weights,
                          hint=HINTS["numgrad_one_d"], when=_one_d_only(student))
     expect.array_close(got, 2 * weights, rtol=1e-6, atol=1e-8,
-                       what="numerical_gradient(lambda W: loss(), W) where loss reads W itself",
+                       what=_("numerical_gradient(lambda W: loss(), W) where loss reads W itself"),
                        diagnose=[(HINTS["numgrad_copy"], np.zeros_like(weights))])
 
 

@@ -20,6 +20,7 @@ from autograder.grade.checks import (
 )
 from autograder.grade.reference import expose
 from autograder.grade.session import StudentError
+from autograder.i18n.messages import _
 from autograder.sandbox.rpc import Exposed
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
@@ -107,7 +108,7 @@ def test_Relu_backward_masks_the_gradient(student, rng):
     layer = student.Relu()
     layer.forward(x.copy())
     expect.array_close(layer.backward(dout.copy()), dout * (x > 0),
-                       what="Relu.backward(dout) after forward(x)",
+                       what=_("Relu.backward(dout) after forward(x)"),
                        diagnose=[(HINTS["relu_backward_mask"], dout)])
 
 
@@ -120,7 +121,7 @@ def test_Sigmoid_forward_matches_reference(student, reference, rng):
                        diagnose=[(HINTS["sigmoid_formula"], 1 / (1 + np.exp(x)))])
     # The notebook's contract: forward keeps its output in self.out for backward.
     expect.array_close(getattr(layer, "out", None), want,
-                       what="self.out after Sigmoid().forward(x) (what backward uses)")
+                       what=_("self.out after Sigmoid().forward(x) (what backward uses)"))
 
 
 @pytest.mark.unit("Sigmoid.backward")
@@ -128,7 +129,7 @@ def test_Sigmoid_backward_matches_reference(student, reference, rng):
     x, dout = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
     layer, out = _sigmoid_after_forward(student, reference, x)
     expect.array_close(_backward(layer, dout, out=out), dout * out * (1 - out),
-                       what="Sigmoid.backward(dout) after forward(x)",
+                       what=_("Sigmoid.backward(dout) after forward(x)"),
                        diagnose=[(HINTS["sigmoid_backward_formula"], dout * (1 - out)),
                                  (HINTS["sigmoid_backward_formula"], dout * out)])
 
@@ -142,7 +143,7 @@ def test_Sigmoid_backward_gradient_check(student, reference, rng):
         numeric = numeric_gradient_of_output(reference.sigmoid, x.copy(), dout)
         expect_gradient(analytic, numeric, threshold=1e-7,
                         diagnose=_sigmoid_backward_mistakes(dout, out),
-                        what="Sigmoid.backward against the numerical gradient of sigmoid")
+                        what=_("Sigmoid.backward against the numerical gradient of sigmoid"))
     expect_gradient(analytic, dout * out * (1 - out), what="Sigmoid.backward(dout)",
                     diagnose=_sigmoid_backward_mistakes(dout, out))
 
@@ -204,7 +205,7 @@ def test_Affine_forward_flattens_images(student, rng):
     got = call_with_hint(student.Affine(W.copy(), b.copy()).forward, x.copy(),
                          hint=HINTS["affine_flatten"], when=NOT_ALIGNED)
     expect.array_close(got, x.reshape(3, -1) @ W + b,
-                       what="Affine.forward(x) for x of shape (3, 2, 2, 1)")
+                       what=_("Affine.forward(x) for x of shape (3, 2, 2, 1)"))
 
 
 @pytest.mark.unit("Affine.backward")
@@ -221,7 +222,8 @@ def test_Affine_backward_dx(student, rng):
     want = (dout @ W.T).reshape(x.shape)
     flat = dout @ W.T
     expect.array_close(layer.backward(dout.copy()), want,
-                       what=f"Affine.backward(dout): dx for x of shape {x.shape}",
+                       what=_("Affine.backward(dout): dx for x of shape {shape}").format(
+                           shape=x.shape),
                        diagnose=lambda got: HINTS["affine_dx_reshape"]
                        if np.shape(got) == flat.shape and x.ndim > 2 else None)
 
@@ -233,9 +235,9 @@ def test_Affine_backward_dW_db(student, rng):
     layer = student.Affine(W.copy(), b.copy())
     layer.forward(x.copy())
     layer.backward(dout.copy())
-    expect.array_close(layer.dW, x.T @ dout, what="Affine.dW after backward",
+    expect.array_close(layer.dW, x.T @ dout, what=_("Affine.dW after backward"),
                        diagnose=[(HINTS["affine_dw_transposed"], dout.T @ x)])
-    expect.array_close(layer.db, dout.sum(axis=0), what="Affine.db after backward",
+    expect.array_close(layer.db, dout.sum(axis=0), what=_("Affine.db after backward"),
                        diagnose=lambda got: HINTS["affine_db_sum"]
                        if np.shape(got) != (5,) or np.allclose(got, dout[0]) else None)
 
@@ -250,9 +252,9 @@ def test_Affine_backward_gradient_check(student, rng):
     dx = layer.backward(dout.copy())
     dW = layer.dW
     expect_gradient(dx, numeric_gradient_of_output(lambda v: forward(v.copy()), x, dout),
-                    threshold=1e-7, what="Affine.backward's dx against the numerical gradient "
-                                         "of your forward")
-    expect_gradient(dx, dout @ W.T, what="Affine.backward's dx")
+                    threshold=1e-7, what=_("Affine.backward's dx against the numerical gradient of "
+                                           "your forward"))
+    expect_gradient(dx, dout @ W.T, what=_("Affine.backward's dx"))
 
     def out_sum() -> float:
         student.write_back(W)  # the layer holds a copy of W linked to this array
@@ -260,7 +262,7 @@ def test_Affine_backward_gradient_check(student, rng):
 
     transposed = [(HINTS["affine_dw_transposed"], dout.T @ x)]
     expect_gradient(dW, numeric_gradient(out_sum, W), threshold=1e-7,
-                    what="Affine.dW against the numerical gradient of your forward",
+                    what=_("Affine.dW against the numerical gradient of your forward"),
                     diagnose=transposed)
     expect_gradient(dW, x.T @ dout, what="Affine.dW", diagnose=transposed)
 
@@ -295,7 +297,7 @@ def test_SoftmaxWithLoss_backward_one_hot(student, reference, rng):
     t = np.eye(5)[labels]
     layer, y = _swl_after_forward(student, reference, x, t)
     expect.array_close(layer.backward(), (y - t) / 4, rtol=1e-4, atol=1e-7,
-                       what="SoftmaxWithLoss.backward() with one-hot t",
+                       what=_("SoftmaxWithLoss.backward() with one-hot t"),
                        diagnose=[(HINTS["swl_divide_by_n"], y - t)])
 
 
@@ -306,7 +308,7 @@ def test_SoftmaxWithLoss_backward_labels(student, reference, rng):
     want = (y - np.eye(5)[labels]) / 4
     got = call_with_hint(layer.backward, hint=HINTS["swl_labels"], when=BROADCAST)
     expect.array_close(got, want, rtol=1e-4, atol=1e-7,
-                       what="SoftmaxWithLoss.backward() with label indices t",
+                       what=_("SoftmaxWithLoss.backward() with label indices t"),
                        diagnose=[(HINTS["swl_divide_by_n"], want * 4),
                                  (HINTS["swl_labels"], (y - labels[:, None]) / 4),
                                  (HINTS["swl_labels"], y - labels[:, None])])
@@ -319,7 +321,7 @@ def test_SoftmaxWithLoss_backward_gradient_check(student, reference, rng):
     # stays below 1e-5 relative error (scale 2 went above the 1e-4 threshold for 4% of them).
     x, labels = rng.normal(size=(3, 4)), rng.integers(0, 4, size=3)
     t = np.eye(4)[labels]
-    layer, _ = _swl_after_forward(student, reference, x, t)
+    layer, _loss = _swl_after_forward(student, reference, x, t)
     analytic = layer.backward()
     # The numerical gradient of the right loss (a wrong loss in forward costs forward's
     # points, not backward's), computed here in the grader.
@@ -328,7 +330,7 @@ def test_SoftmaxWithLoss_backward_gradient_check(student, reference, rng):
     # 1e-4: the 1e-7 inside the log of cross_entropy_error bends the loss slightly.
     not_divided = [(HINTS["swl_divide_by_n"], reference.softmax(x) - t)]
     expect_gradient(analytic, numeric, threshold=1e-4, diagnose=not_divided,
-                    what="SoftmaxWithLoss.backward against the numerical gradient of the loss")
+                    what=_("SoftmaxWithLoss.backward against the numerical gradient of the loss"))
     expect_gradient(analytic, (reference.softmax(x) - t) / 3, threshold=1e-4,
                     what="SoftmaxWithLoss.backward()", diagnose=not_divided)
 
@@ -410,14 +412,15 @@ def test_TwoLayerNet_params_shapes(student):
     params = student.TwoLayerNet(7, 5, 3).params
     shapes = {"W1": (7, 5), "b1": (5,), "W2": (5, 3), "b2": (3,)}
     expect.that(isinstance(params, dict) and sorted(params) == sorted(shapes),
-                f"TwoLayerNet(7, 5, 3).params: expected a dict with keys W1, b1, W2, b2, got "
-                f"{expect.show(sorted(params) if isinstance(params, dict) else params)}",
+                _("TwoLayerNet(7, 5, 3).params: expected a dict with keys W1, b1, W2, b2, got "
+                  "{got}").format(
+                    got=expect.show(sorted(params) if isinstance(params, dict) else params)),
                 HINTS["twolayer_init"])
     for key, shape in shapes.items():
         expect.that(isinstance(params[key], np.ndarray) and params[key].shape == shape
                     and params[key].dtype.kind == "f",
-                    f"params[{key!r}]: expected a float array of shape {shape}, got "
-                    f"{expect.kind(params[key])}", HINTS["twolayer_init"])
+                    _("params[{key!r}]: expected a float array of shape {shape}, got {got}").format(
+                        key=key, shape=shape, got=expect.kind(params[key])), HINTS["twolayer_init"])
 
 
 @pytest.mark.unit("TwoLayerNet.__init__")
@@ -426,9 +429,10 @@ def test_TwoLayerNet_params_initialisation(student):
     for key in ("W1", "W2"):
         w = params[key]
         expect.that(abs(float(np.std(w)) - 0.05) < 0.005 and abs(float(np.mean(w))) < 0.01,
-                    f"params[{key!r}] of TwoLayerNet(300, 200, 10, weight_init_std=0.05): "
-                    f"expected random values with standard deviation 0.05, got mean "
-                    f"{float(np.mean(w)):.3g} and standard deviation {float(np.std(w)):.3g}",
+                    _("params[{key!r}] of TwoLayerNet(300, 200, 10, weight_init_std=0.05): "
+                      "expected random values with standard deviation 0.05, got mean {mean:.3g} "
+                      "and standard deviation {std:.3g}").format(
+                        key=key, mean=float(np.mean(w)), std=float(np.std(w))),
                     HINTS["twolayer_init"])
     for key in ("b1", "b2"):
         expect.array_close(params[key], np.zeros(params[key].shape), what=f"params[{key!r}]",
@@ -490,8 +494,8 @@ def test_TwoLayerNet_accuracy_one_hot(student, reference, rng):
 
 def _grads(got, what):
     expect.that(isinstance(got, dict) and all(k in got for k in KEYS),
-                f"{what}: expected a dict with keys W1, b1, W2, b2, got "
-                f"{expect.show(sorted(got) if isinstance(got, dict) else got)}",
+                _("{what}: expected a dict with keys W1, b1, W2, b2, got {got}").format(
+                    what=what, got=expect.show(sorted(got) if isinstance(got, dict) else got)),
                 HINTS["gradient_keys"])
     return got
 
@@ -547,8 +551,8 @@ def test_TwoLayerNet_gradient_check(student, reference, rng):
         indexes = sample_indexes(rng, params[key].shape, 3)
         numeric = numeric_gradient(current_loss, params[key], indexes=indexes)
         expect_gradient_at(got[key], numeric, indexes, threshold=1e-6,
-                           what=f"gradient(x, t)[{key!r}] against the numerical gradient of "
-                                f"loss")
+                           what=_("gradient(x, t)[{key!r}] against the numerical gradient of "
+                                  "loss").format(key=key))
         expect_gradient(got[key], want[key], what=f"gradient(x, t)[{key!r}]")
 
 
@@ -591,7 +595,7 @@ def _clear_of_the_kink(net, x):
 
 
 def _regression_sample(rng, net):
-    for _ in range(100):
+    for _attempt in range(100):
         x = rng.random(2)
         if _clear_of_the_kink(net, x):
             return x, float(3 * x[0] + 2 * x[1])
@@ -651,7 +655,7 @@ def _numeric_regression_gradient(reference, net, x, d):
     work = {k: np.array(v, dtype=float) for k, v in net.items()}
 
     def loss() -> float:
-        _, y = reference.forward_regression(work, x)
+        _z1, y = reference.forward_regression(work, x)
         return 0.5 * float(y - d) ** 2
 
     return {k: numeric_gradient(loss, work[k]) for k in ("W1", "b1", "W2", "b2")}
@@ -708,7 +712,7 @@ def _regression_run(reference, net, x, d, steps, learning_rate):
     """The reference's SGD on one sample: the network after each step and each loss."""
     net = {k: np.array(v, dtype=float) if np.ndim(v) else float(v) for k, v in net.items()}
     losses = []
-    for _ in range(steps):
+    for _step in range(steps):
         z1, y = reference.forward_regression(net, x[0])
         grad = reference.backward_regression(net, x[0], d[0], z1, y)
         for key in ("W1", "b1", "W2", "b2"):
@@ -740,7 +744,7 @@ def _one_sample(rng):
 def test_train_regression_updates_the_network_passed_in(student, reference, rng):
     net = _regression_net(rng)
     x, d = _one_sample(rng)
-    want, _ = _regression_run(reference, net, x, d, 3, 0.07)
+    want, _net = _regression_run(reference, net, x, d, 3, 0.07)
     _train_regression(student, net, x, d, 3)
     after = student.current(net)
     unchanged = isinstance(after, dict) and all(
@@ -754,7 +758,7 @@ def test_train_regression_updates_the_network_passed_in(student, reference, rng)
 def test_train_regression_records_the_loss_every_step(student, reference, rng):
     net = _regression_net(rng)
     x, d = _one_sample(rng)
-    _, want = _regression_run(reference, net, x, d, 4, 0.07)
+    _losses, want = _regression_run(reference, net, x, d, 4, 0.07)
     losses = _train_regression(student, net, x, d, 4)
     try:
         values = np.asarray(losses, dtype=float) if isinstance(losses, (list, tuple)) else losses

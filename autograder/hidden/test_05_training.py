@@ -11,6 +11,7 @@ import pytest
 
 from autograder.grade.answers import grade_answer
 from autograder.grade.session import StudentError
+from autograder.i18n.messages import _
 from autograder.notebook.training import convert_params
 from autograder.sandbox.rpc import Exposed
 from autograder.selfcheck import expect
@@ -94,7 +95,7 @@ def _train(student, net, x, t, xt, tt, **kwargs):
     try:
         return student.train(net.exposed(), x, t, xt, tt, seed=0, **kwargs)
     except StudentError as exc:
-        expect.that(net.numerical_calls == 0, "train called network.numerical_gradient",
+        expect.that(net.numerical_calls == 0, _("train called network.numerical_gradient"),
                     HINTS["train_numerical_gradient"])
         if exc.info.get("type") == "NameError" and "'network'" in str(exc.info.get("text")):
             # A global `network` (the notebook's experiment) used instead of the argument.
@@ -108,11 +109,11 @@ def test_train_uses_backprop(student, reference, rng):
     net = InstrumentedNet(reference, (6, 5, 3), rng)
     x, t = _tiny_data(rng)
     _train(student, net, x, t, x[:10], t[:10], iters_num=3, batch_size=10, learning_rate=0.1)
-    expect.that(net.numerical_calls == 0, "train called network.numerical_gradient",
+    expect.that(net.numerical_calls == 0, _("train called network.numerical_gradient"),
                 HINTS["train_numerical_gradient"])
-    expect.equal(len(net.steps), 3, what="calls of network.gradient in 3 iterations")
-    expect.that(net.learned(), "train called network.gradient but never changed the "
-                "parameters", HINTS["train_no_update"])
+    expect.equal(len(net.steps), 3, what=_("calls of network.gradient in 3 iterations"))
+    expect.that(net.learned(), _("train called network.gradient but never changed the parameters"),
+                HINTS["train_no_update"])
 
 
 @pytest.mark.unit("train")
@@ -121,21 +122,21 @@ def test_train_updates_by_learning_rate_times_gradient(student, reference, rng):
     x, t = _tiny_data(rng)
     lr = 0.05
     _train(student, net, x, t, x[:10], t[:10], iters_num=4, batch_size=10, learning_rate=lr)
-    expect.that(len(net.steps) >= 2, f"train called network.gradient {len(net.steps)} times "
-                f"in 4 iterations")
-    for (before, grads), (after, _) in zip(net.steps, net.steps[1:]):
+    expect.that(len(net.steps) >= 2, _("train called network.gradient {count} times in 4 "
+                                       "iterations").format(count=len(net.steps)))
+    for (before, grads), (after, _grads) in zip(net.steps, net.steps[1:]):
         for key in KEYS:
             step, want = after[key] - before[key], -lr * grads[key]
             expect.array_close(step, want, rtol=1e-5, atol=1e-12,
-                               what=f"the change of params[{key!r}] in one iteration "
-                                    f"(learning_rate = {lr})",
+                               what=_("the change of params[{key!r}] in one iteration "
+                                      "(learning_rate = {lr})").format(key=key, lr=lr),
                                diagnose=[(HINTS["train_no_update"], np.zeros_like(step)),
                                          (HINTS["train_sign"], -want)]
                                + [(HINTS["train_learning_rate"], -other * grads[key])
                                   for other in (0.1, 0.01, 0.001, 1.0)])
     for key in KEYS:
         expect.that(net.params[key] is net.originals[key],
-                    f"train replaced network.params[{key!r}] with a new array",
+                    _("train replaced network.params[{key!r}] with a new array").format(key=key),
                     HINTS["train_rebinds_params"])
 
 
@@ -147,30 +148,31 @@ def test_train_history(student, reference, rng):
                      learning_rate=0.1)  # 5 iterations per epoch
     expect.that(isinstance(history, dict) and all(
         k in history for k in ("train_loss", "train_acc", "test_acc")),
-        f"train: expected a dict with train_loss, train_acc and test_acc, got "
-        f"{expect.show(sorted(history) if isinstance(history, dict) else history)}",
+        _("train: expected a dict with train_loss, train_acc and test_acc, got {got}").format(
+            got=expect.show(sorted(history) if isinstance(history, dict) else history)),
         HINTS["train_history"])
     losses = history["train_loss"]
     expect.that(isinstance(losses, (list, np.ndarray)) and len(losses) == 12
                 and all(expect.is_number(v) and np.isfinite(v) for v in losses),
-                f"train_loss after 12 iterations: expected 12 finite numbers, got "
-                f"{expect.show(losses)}", HINTS["train_history"])
-    expect.that(net.learned(), "train_loss must hold the values network.loss(x_batch, "
-                "t_batch) returned while the network learns, but the parameters never changed",
+                _("train_loss after 12 iterations: expected 12 finite numbers, got {got}").format(
+                    got=expect.show(losses)), HINTS["train_history"])
+    expect.that(net.learned(), _("train_loss must hold the values network.loss(x_batch, t_batch) "
+                                 "returned while the network learns, but the parameters never "
+                                 "changed"),
                 HINTS["train_no_update"])
     expect.that(net.returned(losses, net.losses),
-                "train_loss must hold the values network.loss(x_batch, t_batch) returned "
-                "while the network learns", HINTS["train_history"])
+                _("train_loss must hold the values network.loss(x_batch, t_batch) returned while "
+                  "the network learns"), HINTS["train_history"])
     for key in ("train_acc", "test_acc"):
         accs = history[key]
         expect.that(isinstance(accs, (list, np.ndarray)) and len(accs) in (2, 3)
                     and all(expect.is_number(v) and 0 <= v <= 1 for v in accs),
-                    f"{key} after 12 iterations of 5 per epoch: expected one accuracy per "
-                    f"epoch (3: at i = 0, 5, 10), got {expect.show(accs)}",
+                    _("{key} after 12 iterations of 5 per epoch: expected one accuracy per epoch "
+                      "(3: at i = 0, 5, 10), got {got}").format(key=key, got=expect.show(accs)),
                     HINTS["train_history"])
         expect.that(net.returned(accs, net.accuracies),
-                    f"{key} must hold the values network.accuracy returned, got "
-                    f"{expect.show(accs)}", HINTS["train_history"])
+                    _("{key} must hold the values network.accuracy returned, got {got}").format(
+                        key=key, got=expect.show(accs)), HINTS["train_history"])
 
 
 @pytest.mark.unit("train", seconds=30)
@@ -185,14 +187,14 @@ def test_train_loss_falls(student, reference, rng):
     recorded = history.get("train_loss") if isinstance(history, dict) else None
     expect.that(isinstance(recorded, (list, np.ndarray)) and len(recorded) == 20
                 and net.returned(recorded, net.losses),
-                f"train_loss after 20 iterations: expected the 20 values network.loss "
-                f"returned, got {expect.show(recorded)}", HINTS["train_history"])
+                _("train_loss after 20 iterations: expected the 20 values network.loss returned, "
+                  "got {got}").format(got=expect.show(recorded)), HINTS["train_history"])
     # What the network really did, not what the history says.
     losses = np.asarray(net.losses, dtype=float)
     rose = losses.size >= 20 and losses[-5:].mean() > losses[:5].mean()
     expect.that(losses.size >= 20 and losses[-5:].mean() < 0.8 * losses[:5].mean(),
-                f"the training loss did not fall: the first 5 iterations averaged "
-                f"{losses[:5].mean():.3g}, the last 5 {losses[-5:].mean():.3g}",
+                _("the training loss did not fall: the first 5 iterations averaged {first:.3g}, "
+                  "the last 5 {last:.3g}").format(first=losses[:5].mean(), last=losses[-5:].mean()),
                 HINTS["train_sign"] if rose else None)
 
 
@@ -222,10 +224,11 @@ def test_train_reaches_accuracy_on_the_sample(student, reference, rng):
     _train(student, net, x, t, xt[:200], tt[:200], iters_num=50, batch_size=50,
            learning_rate=0.3)
     accuracy = float(net.accuracy(xt, tt))
-    expect.that(accuracy >= 0.8, f"after 50 iterations (batch 50, learning rate 0.3) on 1000 "
-                f"images of four classes of the bundled Fashion-MNIST sample (T-shirt, "
-                f"trouser, sneaker, bag) the test accuracy is {accuracy:.3f}; the reference "
-                f"reaches about 0.95 (0.80 needed)")
+    expect.that(accuracy >= 0.8, _("after 50 iterations (batch 50, learning rate 0.3) on 1000 "
+                                   "images of four classes of the bundled Fashion-MNIST sample "
+                                   "(T-shirt, trouser, sneaker, bag) the test accuracy is "
+                                   "{accuracy:.3f}; the reference reaches about 0.95 (0.80 "
+                                   "needed)").format(accuracy=accuracy))
 
 
 # --- concept checks (確認テスト): the right answers and why, shown in the feedback only ----

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.grade.session import StudentError
+from autograder.i18n.messages import _
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
@@ -24,8 +25,9 @@ def _run(optimizer, rng, steps, start, student=None):
             replaced.update(student.replaced(params))
             params = student.current(params)
             expect.that(isinstance(params, dict) and sorted(params) == sorted(start),
-                        f"after update(params, grads) params must keep the keys "
-                        f"{sorted(start)}, got {expect.show(params)}", HINTS["sgd_in_place"])
+                        _("after update(params, grads) params must keep the keys {keys}, got "
+                          "{got}").format(
+                            keys=sorted(start), got=expect.show(params)), HINTS["sgd_in_place"])
         history.append({k: np.array(v, copy=True) for k, v in params.items()})
     return history, replaced
 
@@ -56,9 +58,10 @@ def _compare(student, reference, rng, name, kwargs, hint=None, steps=4, mistakes
     grads_list = _gradients(rng, steps)
     wrong = [(h, _simulate(start, grads_list, rule)) for h, rule in mistakes]
     got, replaced = _run(getattr(student, name)(**kwargs), rng, steps, start, student)
-    want, _ = _run(getattr(reference, name)(**kwargs), rng, steps, start)
+    want, _want_params = _run(getattr(reference, name)(**kwargs), rng, steps, start)
     for key in sorted(replaced):
-        expect.that(False, f"{name}.update replaced params[{key!r}] with a new array",
+        expect.that(False, _("{name}.update replaced params[{key!r}] with a new array").format(
+            name=name, key=key),
                     HINTS["sgd_in_place"])
     args = ", ".join(f"{k}={v}" for k, v in kwargs.items())
     # A mistake is diagnosed only where the whole run is what it gives, not a single step
@@ -70,7 +73,9 @@ def _compare(student, reference, rng, name, kwargs, hint=None, steps=4, mistakes
     for step, (mine, theirs) in enumerate(zip(got, want), start=1):
         for key in SHAPES:
             expect.array_close(mine[key], theirs[key], rtol=1e-6, atol=1e-10,
-                               what=f"params[{key!r}] after {step} {name}({args}) update(s)",
+                               what=_("params[{key!r}] after {step} {name}({args}) "
+                                      "update(s)").format(key=key, step=step, name=name,
+                                                          args=args),
                                hint=same[0] if same else hint)
 
 
@@ -128,7 +133,8 @@ def test_Adam_first_step(student, rng):
         uncorrected = 0.01 * 0.1 * np.abs(grads[key]) / (np.sqrt(0.001) * np.abs(grads[key])
                                                           + 1e-7)
         expect.array_close(np.abs(step), np.full(step.shape, 0.01), rtol=1e-3, atol=1e-6,
-                           what=f"|change| of params[{key!r}] after Adam(lr=0.01)'s first update",
+                           what=_("|change| of params[{key!r}] after Adam(lr=0.01)'s first "
+                                  "update").format(key=key),
                            diagnose=[(HINTS["adam_bias_correction"], uncorrected)])
 
 
@@ -148,13 +154,14 @@ def test_Dropout_forward_training(student, rng):
     x = _dropout_input(rng)
     out = student.Dropout(0.4).forward(x.copy(), train_flg=True)
     expect.that(isinstance(out, np.ndarray) and out.shape == x.shape,
-                f"Dropout.forward: expected shape {x.shape}, got {expect.kind(out)}")
+                _("Dropout.forward: expected shape {shape}, got {got}").format(
+                    shape=x.shape, got=expect.kind(out)))
     kept = out != 0
-    expect.that(not bool(np.all(kept)), "Dropout(0.4).forward in training dropped nothing",
+    expect.that(not bool(np.all(kept)), _("Dropout(0.4).forward in training dropped nothing"),
                 HINTS["dropout_mask"])
     expect.that(bool(np.all(out[kept] == x[kept])),
-                "Dropout.forward in training changed the values it kept (the book does not "
-                "rescale them)", HINTS["dropout_test_scale"])
+                _("Dropout.forward in training changed the values it kept (the book does not "
+                  "rescale them)"), HINTS["dropout_test_scale"])
 
 
 @pytest.mark.unit("Dropout.forward")
@@ -162,11 +169,12 @@ def test_Dropout_forward_keeps_the_ratio(student, rng):
     x = _dropout_input(rng)
     out = student.Dropout(0.3).forward(x.copy(), train_flg=True)
     kept = float(np.mean(np.asarray(out) != 0))
-    expect.that(0.66 < kept < 0.74, f"Dropout(0.3) kept {kept:.3f} of 3000 values in "
-                f"training; expected about 0.7", HINTS["dropout_mask"])
+    expect.that(0.66 < kept < 0.74, _("Dropout(0.3) kept {kept:.3f} of 3000 values in training; "
+                                      "expected about 0.7").format(
+        kept=kept), HINTS["dropout_mask"])
     again = student.Dropout(0.3).forward(x.copy(), train_flg=True)
     expect.that(not np.array_equal(np.asarray(again) != 0, np.asarray(out) != 0),
-                "Dropout drew the same mask twice: draw a new random mask on every forward",
+                _("Dropout drew the same mask twice: draw a new random mask on every forward"),
                 HINTS["dropout_mask"])
 
 
@@ -196,5 +204,5 @@ def test_Dropout_backward_uses_the_mask(student, rng):
         out = x * mask
     dout = rng.normal(size=x.shape)
     expect.array_close(layer.backward(dout.copy()), np.where(np.asarray(out) != 0, dout, 0.0),
-                       what="Dropout.backward(dout) after a training forward",
+                       what=_("Dropout.backward(dout) after a training forward"),
                        diagnose=[(HINTS["dropout_backward_mask"], dout)])

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import curriculum
+from ..i18n.messages import _
 from .loader import LoadedNotebook, NotebookError, current_notebook_dir, load_notebook
 
 # Set by the grader's worker; maps (assignment_id, name) to the object to hand out.
@@ -47,10 +48,11 @@ def set_resolver(resolver: Callable[[str, str], Any] | None) -> None:
 def from_assignment(assignment_id: str, *names: str) -> Any:
     """The units `names` of an earlier assignment: one object for one name, else a tuple."""
     if assignment_id not in _TOPICS:
-        raise ValueError(f"unknown assignment {assignment_id!r}; "
-                         f"the assignments are: {', '.join(_TOPICS)}")
+        raise ValueError(_("unknown assignment {assignment}; the assignments are: "
+                           "{assignments}").format(assignment=repr(assignment_id),
+                                                   assignments=", ".join(_TOPICS)))
     if not names:
-        raise TypeError("from_assignment needs at least one unit name")
+        raise TypeError(_("from_assignment needs at least one unit name"))
     if _resolver is not None:
         units = tuple(_resolver(assignment_id, name) for name in names)
     else:
@@ -69,11 +71,14 @@ def _from_sibling(assignment_id: str, name: str) -> Any:
     try:
         loaded = load_cached(path)
     except NotebookError as exc:
-        return _unavailable(name, f"{name} comes from {where}, which could not be read: "
-                                  f"{exc}. Put the {assignment_id} folder next to this one.")
+        return _unavailable(name, _("{name} comes from {where}, which could not be read: "
+                                    "{reason}. Put the {assignment} folder next to this one.").format(
+            name=name, where=where, reason=exc, assignment=assignment_id))
     if not loaded.has(name):
-        return _unavailable(name, f"{name} comes from {where}: {loaded.why_missing(name)}")
-    return _guarded(loaded.namespace[name], f"{name} from {where}", where)
+        return _unavailable(name, _("{name} comes from {where}: {reason}").format(
+            name=name, where=where, reason=loaded.why_missing(name)))
+    return _guarded(loaded.namespace[name], _("{name} from {where}").format(name=name, where=where),
+                    where)
 
 
 def load_cached(path: Path) -> LoadedNotebook:
@@ -82,7 +87,7 @@ def load_cached(path: Path) -> LoadedNotebook:
     try:
         stat = path.stat()
     except OSError:
-        raise NotebookError(f"{path} does not exist") from None
+        raise NotebookError(_("{path} does not exist").format(path=path)) from None
     hit = _cache.get(path)
     if hit and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size:
         return hit[2]
@@ -100,7 +105,8 @@ def _unavailable(name: str, reason: str) -> Callable[..., Any]:
 
 
 def _not_ready(label: str, where: str) -> UnitNotReady:
-    return UnitNotReady(f"{label} is not implemented yet: finish it in {where} first")
+    return UnitNotReady(_("{unit} is not implemented yet: finish it in {where} first").format(
+        unit=label, where=where))
 
 
 def _guarded(obj: Any, label: str, where: str) -> Any:
@@ -109,8 +115,9 @@ def _guarded(obj: Any, label: str, where: str) -> Any:
         methods = {}
         for attr, value in vars(obj).items():
             if callable(value) and (not attr.startswith("_") or attr == "__init__"):
-                methods[attr] = _guard_function(value, f"{obj.__name__}.{attr} from {where}",
-                                                where)
+                method = _("{name} from {where}").format(name=f"{obj.__name__}.{attr}",
+                                                          where=where)
+                methods[attr] = _guard_function(value, method, where)
         return type(obj.__name__, (obj,), methods)
     if callable(obj):
         return _guard_function(obj, label, where)

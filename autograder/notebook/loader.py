@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n.messages import N_, _
+
 # The folder of the notebook being loaded: `from_assignment` finds sibling
 # assignments relative to it (in Jupyter, where no loader runs, it uses the cwd).
 current_notebook_dir: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
@@ -38,10 +40,10 @@ current_notebook_dir: contextvars.ContextVar[Path | None] = contextvars.ContextV
 # file has a much larger cap only so that reading it cannot exhaust the grader's memory.
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024  # code cells' source, UTF-8
 MAX_NOTEBOOK_FILE_BYTES = 256 * 1024 * 1024  # the whole file, outputs included
-MSG_FILE_TOO_LARGE = ("{name}: the file is {size} bytes, larger than the {limit} bytes a "
-                      "notebook file may have.")
-MSG_SOURCE_TOO_LARGE = ("{name}: its code cells hold {size} bytes of source, more than the "
-                        "{limit} bytes a notebook may have.")
+MSG_FILE_TOO_LARGE = N_("{name}: the file is {size} bytes, larger than the {limit} bytes a "
+                        "notebook file may have.")
+MSG_SOURCE_TOO_LARGE = N_("{name}: its code cells hold {size} bytes of source, more than the "
+                          "{limit} bytes a notebook may have.")
 
 # Calls allowed on the right-hand side of a top-level constant, e.g.
 # `WEIGHTS = np.array([0.5, 0.5])`. Anything else is an experiment.
@@ -75,7 +77,7 @@ class Cell:
 
     @property
     def name(self) -> str:
-        return self.label or f"cell {self.index}"
+        return self.label or _("cell {index}").format(index=self.index)
 
     @property
     def head(self) -> str:
@@ -116,23 +118,27 @@ class LoadedNotebook:
         """One line saying why `name` is not defined, naming the cell where possible."""
         for problem in self.broken_cells:
             if re.search(rf"\b(def|class)\s+{re.escape(name)}\b", problem.cell.source):
-                return (f"{name} is not defined: {problem.cell.describe()} has a "
-                        f"{'syntax error' if problem.kind == 'syntax' else 'problem'}: "
-                        f"{problem.message}")
+                template = (_("{name} is not defined: {cell} has a syntax error: {message}")
+                            if problem.kind == "syntax" else
+                            _("{name} is not defined: {cell} has a problem: {message}"))
+                return template.format(name=name, cell=problem.cell.describe(),
+                                       message=problem.message)
         for problem in self.problems:
             if re.search(rf"\b(def|class)\s+{re.escape(name)}\b", problem.cell.source):
-                return f"{name} could not be defined: {problem}"
+                return _("{name} could not be defined: {problem}").format(name=name,
+                                                                         problem=problem)
         if name in self.experiment_names:
-            return (f"{name} is only assigned by an experiment in "
-                    f"{self.experiment_names[name].describe()}; define it with def or class")
-        return f"{name} is not defined in {self.name}"
+            return _("{name} is only assigned by an experiment in {cell}; define it with def or "
+                     "class").format(name=name, cell=self.experiment_names[name].describe())
+        return _("{name} is not defined in {notebook}").format(name=name, notebook=self.name)
 
     def explain_name_error(self, missing: str) -> str | None:
         """A hint for a NameError raised while a unit ran, or None."""
         if missing in self.experiment_names:
-            return (f"it uses the global `{missing}`, which only an experiment defines "
-                    f"({self.experiment_names[missing].describe()}); graded functions must "
-                    f"not rely on globals computed by experiments: pass it as an argument")
+            return _("it uses the global `{name}`, which only an experiment defines ({cell}); "
+                     "graded functions must not rely on globals computed by experiments: pass "
+                     "it as an argument").format(
+                name=missing, cell=self.experiment_names[missing].describe())
         if missing in self.defined_in or any(
             re.search(rf"\b(def|class)\s+{re.escape(missing)}\b", p.cell.source)
             for p in self.broken_cells + self.problems
@@ -153,18 +159,20 @@ def read_cells(path: str | Path) -> list[Cell]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise NotebookError(f"{path.name}: cannot read the file ({exc.strerror})") from None
+        raise NotebookError(_("{name}: cannot read the file ({reason})").format(
+            name=path.name, reason=exc.strerror)) from None
     if size > MAX_NOTEBOOK_FILE_BYTES:
-        raise NotebookError(MSG_FILE_TOO_LARGE.format(name=path.name, size=size,
+        raise NotebookError(_(MSG_FILE_TOO_LARGE).format(name=path.name, size=size,
                                                       limit=MAX_NOTEBOOK_FILE_BYTES))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise NotebookError(f"{path.name}: cannot read the file ({exc})") from None
+        raise NotebookError(_("{name}: cannot read the file ({reason})").format(
+            name=path.name, reason=exc)) from None
     cells = cells_from_json(text, path.name)
     source = sum(len(c.source.encode("utf-8", "surrogatepass")) for c in cells)
     if source > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(MSG_SOURCE_TOO_LARGE.format(name=path.name, size=source,
+        raise NotebookError(_(MSG_SOURCE_TOO_LARGE).format(name=path.name, size=source,
                                                         limit=MAX_NOTEBOOK_BYTES))
     return cells
 
@@ -174,9 +182,10 @@ def cells_from_json(text: str, name: str = "notebook") -> list[Cell]:
     try:
         nb = json.loads(text)
     except ValueError as exc:
-        raise NotebookError(f"{name}: not a notebook (invalid JSON: {exc})") from None
+        raise NotebookError(_("{name}: not a notebook (invalid JSON: {reason})").format(
+            name=name, reason=exc)) from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise NotebookError(f"{name}: not a notebook (no list of cells)")
+        raise NotebookError(_("{name}: not a notebook (no list of cells)").format(name=name))
     cells = []
     for index, cell in enumerate(nb["cells"], start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -184,10 +193,12 @@ def cells_from_json(text: str, name: str = "notebook") -> list[Cell]:
         source = cell.get("source", "")
         if isinstance(source, list):
             if not all(isinstance(part, str) for part in source):
-                raise NotebookError(f"{name}: cell {index} has a malformed source")
+                raise NotebookError(_("{name}: cell {index} has a malformed source").format(
+                    name=name, index=index))
             source = "".join(source)
         if not isinstance(source, str):
-            raise NotebookError(f"{name}: cell {index} has a malformed source")
+            raise NotebookError(_("{name}: cell {index} has a malformed source").format(
+                    name=name, index=index))
         cells.append(Cell(index, source))
     return cells
 
@@ -421,10 +432,10 @@ def _defined_names(stmt: ast.stmt) -> list[str]:
 
 # Where an error happened, in words a student can follow in Jupyter (which numbers no
 # cells): the unit and the line counted from its `def` (line 1), with that line's code.
-MSG_WHERE_UNIT = " (in `{unit}`, line {line}: `{code}`)"
-MSG_WHERE_UNIT_NO_CODE = " (in `{unit}`, line {line})"
-MSG_WHERE_TOP = " (in the cell that starts with `{head}`, line {line}: `{code}`)"
-MSG_WHERE_TOP_NO_CODE = " (in the cell that starts with `{head}`, line {line})"
+MSG_WHERE_UNIT = N_(" (in `{unit}`, line {line}: `{code}`)")
+MSG_WHERE_UNIT_NO_CODE = N_(" (in `{unit}`, line {line})")
+MSG_WHERE_TOP = N_(" (in the cell that starts with `{head}`, line {line}: `{code}`)")
+MSG_WHERE_TOP_NO_CODE = N_(" (in the cell that starts with `{head}`, line {line})")
 
 
 @dataclass(frozen=True)
@@ -441,7 +452,7 @@ class Location:
             template = MSG_WHERE_UNIT if self.code else MSG_WHERE_UNIT_NO_CODE
         else:
             template = MSG_WHERE_TOP if self.code else MSG_WHERE_TOP_NO_CODE
-        return template.format(unit=self.unit, line=self.line, code=self.code, head=self.head)
+        return _(template).format(unit=self.unit, line=self.line, code=self.code, head=self.head)
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -514,7 +525,7 @@ def describe_exception(exc: BaseException) -> str:
 
 def unit_object(namespace: dict, unit: str) -> object:
     """The object a qualified unit name points to: `softmax` or `Affine.backward`."""
-    top, _, rest = unit.partition(".")
+    top, _dot, rest = unit.partition(".")
     obj = namespace[top]
     if rest and rest != "__init__":
         obj = getattr(obj, rest)

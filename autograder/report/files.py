@@ -24,14 +24,16 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from ..i18n.messages import N_, _
+
 TEMP_SUFFIX = ".scratchgrad-tmp"
 _TEMP_NAME = re.compile(r"^\..+\.(\d+)" + re.escape(TEMP_SUFFIX) + r"$")
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-MSG_NOT_A_FOLDER = "The output folder {out} exists and is not a folder."
-MSG_NOT_WRITABLE = "Cannot write reports into {out} ({reason}); nothing was graded."
+MSG_NOT_A_FOLDER = N_("The output folder {out} exists and is not a folder.")
+MSG_NOT_WRITABLE = N_("Cannot write reports into {out} ({reason}); nothing was graded.")
 
 
 class ReportError(Exception):
@@ -123,7 +125,7 @@ def check_writable(out: Path) -> None:
     a full disk. So a small file is really written, flushed and removed. Raises ReportError.
     """
     if out.exists() and not out.is_dir():
-        raise ReportError(MSG_NOT_A_FOLDER.format(out=out))
+        raise ReportError(_(MSG_NOT_A_FOLDER).format(out=out))
     probe = temp_path(out / ".write-check")  # this run's own name: runs side by side agree
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -135,7 +137,7 @@ def check_writable(out: Path) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             probe.unlink()
-        raise ReportError(MSG_NOT_WRITABLE.format(out=out, reason=exc.strerror or exc)) from None
+        raise ReportError(_(MSG_NOT_WRITABLE).format(out=out, reason=exc.strerror or exc)) from None
     remove_stale_temp_files(out)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..grade.results import AssignmentResult
+from ..i18n.messages import N_, _
 from .feedback import feedback_html
 from .files import ReportError, atomic_write_text, check_writable
 from .grades_csv import check_grades_csv, write_grades_csv
@@ -23,10 +24,10 @@ GRADESCOPE = "gradescope"
 # Names the kit writes at the top of OUT; a student folder of one of these names would
 # clash with them, so discovery refuses such student ids (see collect.submissions).
 RESERVED_NAMES = (GRADES_CSV, GRADESCOPE)
-MSG_WRITE_FAILED = ("Cannot write the report of {student}/{assignment} into {out} ({reason}); "
-                    "{written} reports were written, run again once the folder is writable.")
-MSG_CSV_FAILED = ("Cannot write {path} ({reason}); the per-student reports are complete, run "
-                  "again once the folder is writable.")
+MSG_WRITE_FAILED = N_("Cannot write the report of {student}/{assignment} into {out} ({reason}); "
+                      "{written} reports were written, run again once the folder is writable.")
+MSG_CSV_FAILED = N_("Cannot write {path} ({reason}); the per-student reports are complete, run "
+                    "again once the folder is writable.")
 
 
 def record(result: AssignmentResult) -> dict:
@@ -69,9 +70,10 @@ class SubmissionWriter:
     """The engine's on_result callback: writes a student's reports as soon as they are
     graded. A failed write (full disk) raises ReportError, which stops the run."""
 
-    def __init__(self, out: Path, formats: Sequence[str] = ()) -> None:
+    def __init__(self, out: Path, formats: Sequence[str] = (), bom: bool = False) -> None:
         self.out = out
         self.formats = tuple(formats)
+        self.bom = bom  # grades.csv with a UTF-8 BOM, for Excel (see grades_csv)
         self.written = 0
 
     def __call__(self, batch: list[AssignmentResult]) -> None:
@@ -79,7 +81,7 @@ class SubmissionWriter:
             try:
                 write_submission(result, self.out, self.formats)
             except OSError as exc:
-                raise ReportError(MSG_WRITE_FAILED.format(
+                raise ReportError(_(MSG_WRITE_FAILED).format(
                     student=result.student_id, assignment=result.assignment, out=self.out,
                     reason=exc.strerror or exc, written=self.written)) from None
             self.written += 1
@@ -87,16 +89,16 @@ class SubmissionWriter:
     def finish(self, results: Sequence[AssignmentResult]) -> None:
         """grades.csv, merged with what earlier runs recorded."""
         try:
-            write_grades_csv(results, self.out / GRADES_CSV)
+            write_grades_csv(results, self.out / GRADES_CSV, bom=self.bom)
         except OSError as exc:
-            raise ReportError(MSG_CSV_FAILED.format(path=self.out / GRADES_CSV,
+            raise ReportError(_(MSG_CSV_FAILED).format(path=self.out / GRADES_CSV,
                                                     reason=exc.strerror or exc)) from None
 
 
 def write_reports(results: Sequence[AssignmentResult], out: Path,
-                  formats: Sequence[str] = ()) -> None:
+                  formats: Sequence[str] = (), bom: bool = False) -> None:
     """Every report of `results` at once (for callers that grade first, write later)."""
     prepare_out(out)
-    writer = SubmissionWriter(out, formats)
+    writer = SubmissionWriter(out, formats, bom)
     writer(list(results))
     writer.finish(results)

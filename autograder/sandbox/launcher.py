@@ -33,10 +33,12 @@ from .codec import ChannelClosed
 from .rpc import GRADER, Peer
 
 KIT = Path(__file__).resolve().parents[2]
-# The student-side part of the kit, the only code of ours the sandbox can see.
+# The student-side part of the kit, the only code of ours the sandbox can see. i18n holds
+# the code that picks a language and the student-side catalog (i18n/public: the messages of
+# this code only; the whole catalog, with the hidden checks' descriptions, stays outside).
 KIT_PUBLIC = ("autograder/__init__.py", "autograder/curriculum.py", "autograder/curriculum.toml",
-              "autograder/notebook",
-              "autograder/selfcheck", "autograder/sandbox", "dataset")
+              "autograder/notebook", "autograder/selfcheck", "autograder/sandbox",
+              "autograder/i18n", "dataset")
 NO_BWRAP_WARNING = ("bubblewrap is not available ({reason}): student code ran in a plain "
                     "subprocess with resource limits and a seccomp filter, but without "
                     "filesystem or network isolation (its /tmp is this machine's /tmp, not "

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n.messages import set_language
 from ..notebook import importer
 from ..notebook.loader import Cell, LoadedNotebook, describe_exception, load_cells
 from .codec import ChannelClosed, ProtocolError
@@ -30,7 +31,9 @@ class Worker:
         self.originals: dict[str, Any] = {}
 
     def load(self, meta: dict, values: dict) -> dict:
-        """Execute the notebook's definitions. meta: cells, name, imports, units."""
+        """Execute the notebook's definitions. meta: cells, name, imports, units, lang (the
+        notebook's language: what this worker's messages are written in)."""
+        set_language(str(meta.get("lang", "")))
         cells = [Cell(int(i), str(src)) for i, src in meta["cells"]]
         self.imports = {str(a): [str(n) for n in names] for a, names in meta["imports"].items()}
         importer.set_resolver(self._import)

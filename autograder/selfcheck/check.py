@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import curriculum
+from ..i18n.messages import _
 from ..notebook.loader import Cell, LoadedNotebook, load_cells, load_notebook
 from .expect import CheckFailed
 from .units import StudentUnits
@@ -42,7 +43,7 @@ class _Override:
 
     def pytest_collectreport(self, report) -> None:  # type: ignore[no-untyped-def]
         if report.failed:  # the test file itself could not be imported
-            self.outcomes.append(Outcome("collecting the public tests", False,
+            self.outcomes.append(Outcome(_("collecting the public tests"), False,
                                          str(report.longrepr)))
 
     def pytest_runtest_logreport(self, report) -> None:  # type: ignore[no-untyped-def]
@@ -100,19 +101,22 @@ def check(unit: str, folder: str | Path | None = None) -> None:
     try:
         assignment = curriculum.assignment_of(unit)
     except KeyError:
-        raise CheckFailed(f"check: there is no unit called {unit!r}") from None
+        raise CheckFailed(_("check: there is no unit called {unit}").format(unit=repr(unit))) from None
     where = Path(folder) if folder is not None else Path.cwd()
     test_file = where / assignment.public_tests
     if not test_file.exists():
-        raise CheckFailed(f"check: {assignment.public_tests} was not found in {where}; it "
-                          f"comes with the {assignment.id} release, next to the notebook")
+        raise CheckFailed(_("check: {tests} was not found in {where}; it comes with the "
+                            "{assignment} release, next to the notebook").format(
+                              tests=assignment.public_tests, where=where,
+                              assignment=assignment.id))
     outcomes = run_public_tests(test_file, _live_definitions(assignment, where), unit)
     if not outcomes:
-        raise CheckFailed(f"check: no public tests for {unit} in {assignment.public_tests}")
+        raise CheckFailed(_("check: no public tests for {unit} in {tests}").format(
+            unit=unit, tests=assignment.public_tests))
     failed = [o for o in outcomes if not o.passed]
     for outcome in outcomes:
         print(("✓ " if outcome.passed else "✗ ") + outcome.name)
     if failed:
         # several tests of an unfinished unit all say "not implemented yet": say it once
         raise CheckFailed("\n\n".join(dict.fromkeys(o.message for o in failed)))
-    print(f"{unit}: all {len(outcomes)} public checks passed")
+    print(_("{unit}: all {count} public checks passed").format(unit=unit, count=len(outcomes)))

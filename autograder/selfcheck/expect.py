@@ -12,6 +12,8 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from ..i18n.messages import _
+
 # A diagnosis names the classic mistake behind a wrong answer: a function of the answer
 # that returns a hint, or (hint, what that mistake would have returned) pairs.
 Diagnosis = Callable[[Any], "str | None"] | Mapping[str, Any] | Sequence[tuple[str, Any]] | None
@@ -22,7 +24,8 @@ class CheckFailed(AssertionError):
 
     def __init__(self, message: str, hint: str | None = None):
         self.hint = hint
-        super().__init__(f"{message}\nHint: {hint}" if hint else message)
+        super().__init__(_("{message}\nHint: {hint}").format(message=message, hint=hint)
+                         if hint else message)
 
     def _render_traceback_(self) -> list[str]:
         # IPython shows this instead of a traceback when check() fails in a notebook.
@@ -37,13 +40,14 @@ def show(value: Any) -> str:
     """A short, one-line picture of a value for a message."""
     if isinstance(value, np.ndarray):
         if value.dtype == object:
-            return f"an object array of shape {value.shape}"
+            return _("an object array of shape {shape}").format(shape=value.shape)
         body = np.array2string(value, precision=4, threshold=12, edgeitems=2,
                                max_line_width=10_000, separator=", ")
         body = " ".join(body.split())
         if len(body) > 200:
             body = body[:197] + "..."
-        return f"{body} (shape {value.shape}, {value.dtype})"
+        return _("{values} (shape {shape}, {dtype})").format(values=body, shape=value.shape,
+                                                             dtype=value.dtype)
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.6g}"
     text = repr(value)
@@ -55,10 +59,11 @@ def kind(value: Any) -> str:
     if describe is not None:
         return describe(value)
     if isinstance(value, np.ndarray):
-        return f"an ndarray of shape {value.shape} and dtype {value.dtype}"
+        return _("an ndarray of shape {shape} and dtype {dtype}").format(shape=value.shape,
+                                                                          dtype=value.dtype)
     if value is None:
-        return "None (did you forget `return`?)"
-    return f"a {type(value).__name__}"
+        return _("None (did you forget `return`?)")
+    return _("a {type}").format(type=type(value).__name__)
 
 
 def fail(message: str, hint: str | None = None) -> NoReturn:
@@ -97,13 +102,16 @@ def number_close(got: Any, expected: float, *, what: str, rtol: float = 1e-5,
     if isinstance(got, np.ndarray) and got.size == 1 and got.dtype.kind in "iuf":
         got = got.reshape(())[()]
     if not is_number(got):
-        fail(f"{what}: expected a number close to {show(expected)}, got {kind(got)}",
+        fail(_("{what}: expected a number close to {expected}, got {got}").format(
+            what=what, expected=show(expected), got=kind(got)),
              _diagnose(got, diagnose, hint))
     if not np.isfinite(got):
-        fail(f"{what}: expected {show(expected)}, got {show(got)}",
+        fail(_("{what}: expected {expected}, got {got}").format(
+            what=what, expected=show(expected), got=show(got)),
              _diagnose(got, diagnose, hint))
     if not np.isclose(float(got), expected, rtol=rtol, atol=atol):
-        fail(f"{what}: expected {show(expected)}, got {show(got)}",
+        fail(_("{what}: expected {expected}, got {got}").format(
+            what=what, expected=show(expected), got=show(got)),
              _diagnose(got, diagnose, hint))
 
 
@@ -113,22 +121,26 @@ def array_close(got: Any, expected: Any, *, what: str, rtol: float = 1e-5, atol:
     """`got` is an ndarray with exactly the expected shape, finite, and close elementwise."""
     expected = np.asarray(expected)
     if not isinstance(got, np.ndarray):
-        fail(f"{what}: expected an ndarray of shape {expected.shape}, got {kind(got)}",
+        fail(_("{what}: expected an ndarray of shape {shape}, got {got}").format(
+            what=what, shape=expected.shape, got=kind(got)),
              _diagnose(got, diagnose, hint))
     if got.dtype == object or got.dtype.kind not in "biuf":
-        fail(f"{what}: expected numbers, got {kind(got)}",
-             "return an array of numbers (float), not of Python objects")
+        fail(_("{what}: expected numbers, got {got}").format(what=what, got=kind(got)),
+             _("return an array of numbers (float), not of Python objects"))
     if got.shape != expected.shape:
-        fail(f"{what}: expected shape {expected.shape}, got shape {got.shape}",
+        fail(_("{what}: expected shape {expected}, got shape {got}").format(
+            what=what, expected=expected.shape, got=got.shape),
              _diagnose(got, diagnose, hint))
     finite = np.isfinite(expected)
     if not np.all(np.isfinite(got)[finite]):
-        fail(f"{what}: expected {show(expected)}, got {show(got)} (it holds nan or inf)",
+        fail(_("{what}: expected {expected}, got {got} (it holds nan or inf)").format(
+            what=what, expected=show(expected), got=show(got)),
              nan_hint or _diagnose(got, diagnose, hint))
     if not np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True):
         worst = float(np.max(np.abs(got.astype(float) - expected.astype(float))))
-        fail(f"{what}: expected {show(expected)}, got {show(got)} "
-             f"(largest difference {worst:.3g})", _diagnose(got, diagnose, hint))
+        fail(_("{what}: expected {expected}, got {got} (largest difference {difference})").format(
+            what=what, expected=show(expected), got=show(got), difference=f"{worst:.3g}"),
+             _diagnose(got, diagnose, hint))
 
 
 def equal(got: Any, expected: Any, *, what: str, hint: str | None = None) -> None:
@@ -140,15 +152,16 @@ def equal(got: Any, expected: Any, *, what: str, hint: str | None = None) -> Non
     except (TypeError, ValueError):
         same = False
     if not same:
-        fail(f"{what}: expected {show(expected)}, got {show(got)}", hint)
+        fail(_("{what}: expected {expected}, got {got}").format(
+            what=what, expected=show(expected), got=show(got)), hint)
 
 
 def unchanged(before: np.ndarray, after: Any, *, what: str, hint: str) -> None:
     """An input array was not modified by the call."""
     if not (isinstance(after, np.ndarray) and after.shape == before.shape
             and np.array_equal(after, before, equal_nan=True)):
-        fail(f"{what} changed its input: before the call it was {show(before)}, "
-             f"after the call {show(after)}", hint)
+        fail(_("{what} changed its input: before the call it was {before}, after the call "
+               "{after}").format(what=what, before=show(before), after=show(after)), hint)
 
 
 def that(condition: bool, message: str, hint: str | None = None) -> None:

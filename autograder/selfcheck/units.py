@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n.messages import N_, _
 from ..notebook.importer import UnitNotReady
 from ..notebook.loader import LoadedNotebook, describe_exception, locate
 from .expect import CheckFailed, NotImplementedYet
 
 # Student-facing messages; the placeholders are unit names as the notebook spells them.
-MSG_NOT_IMPLEMENTED = "{unit}: not implemented yet"
-MSG_STUB_USED = "{stub} is not implemented yet ({unit} uses it)"
-MSG_NOT_READY = "{unit}: {reason}"
-MSG_RAISED = "{unit} raised {error}"
-MSG_NO_ATTRIBUTE = "{unit} has no attribute {name!r}"
+MSG_NOT_IMPLEMENTED = N_("{unit}: not implemented yet")
+MSG_STUB_USED = N_("{stub} is not implemented yet ({unit} uses it)")
+MSG_NOT_READY = "{unit}: {reason}"  # nothing to translate
+MSG_RAISED = N_("{unit} raised {error}")
+MSG_NO_ATTRIBUTE = N_("{unit} has no attribute {name}")
 
 
 class StudentUnits:
@@ -49,14 +50,14 @@ def translate(exc: BaseException, label: str, loaded: LoadedNotebook) -> CheckFa
     if isinstance(exc, NotImplementedError):
         stub = _stub_that_raised(exc, label)
         if stub is not None:
-            return NotImplementedYet(MSG_STUB_USED.format(stub=stub, unit=label))
-        return NotImplementedYet(MSG_NOT_IMPLEMENTED.format(unit=label))
+            return NotImplementedYet(_(MSG_STUB_USED).format(stub=stub, unit=label))
+        return NotImplementedYet(_(MSG_NOT_IMPLEMENTED).format(unit=label))
     if isinstance(exc, UnitNotReady):
         return CheckFailed(MSG_NOT_READY.format(unit=label, reason=exc))
     hint = None
     if isinstance(exc, NameError) and getattr(exc, "name", None):
         hint = loaded.explain_name_error(exc.name)
-    return CheckFailed(MSG_RAISED.format(unit=label, error=describe_exception(exc)), hint)
+    return CheckFailed(_(MSG_RAISED).format(unit=label, error=describe_exception(exc)), hint)
 
 
 def _stub_that_raised(exc: BaseException, label: str) -> str | None:
@@ -109,7 +110,7 @@ class _GuardedInstance:
         try:
             value = getattr(self._target, name)
         except AttributeError:
-            raise CheckFailed(MSG_NO_ATTRIBUTE.format(unit=self._label, name=name)) from None
+            raise CheckFailed(_(MSG_NO_ATTRIBUTE).format(unit=self._label, name=repr(name))) from None
         if callable(value) and not isinstance(value, type):
             return _GuardedCallable(value, f"{self._label}.{name}", self._loaded)
         return value

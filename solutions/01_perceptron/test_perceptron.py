@@ -2,6 +2,7 @@
 
 import pytest
 
+from autograder.i18n.messages import _
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
@@ -19,8 +20,9 @@ def _truth_table(student, gate, hint):
     for (x1, x2), want in zip(INPUTS, TRUTH[gate]):
         got = fn(x1, x2)
         expect.that(got in (0, 1) and not isinstance(got, bool),
-                    f"{gate}({x1}, {x2}): expected the int {want}, got {expect.show(got)}",
-                    "return the number 0 or 1, not True/False or an array")
+                    _("{gate}({x1}, {x2}): expected the int {want}, got {got}").format(
+                        gate=gate, x1=x1, x2=x2, want=want, got=expect.show(got)),
+                    _("return the number 0 or 1, not True/False or an array"))
         expect.equal(got, want, what=f"{gate}({x1}, {x2})", hint=hint)
 
 
@@ -51,6 +53,6 @@ def test_XOR_truth_table(student):
 @pytest.mark.unit("AND")
 def test_AND_accepts_floats(student):
     expect.equal(student.AND(1.0, 1.0), 1, what="AND(1.0, 1.0)",
-                 hint="the inputs may be floats such as 1.0: compute the weighted sum of "
-                      "the inputs plus the bias and compare it with 0, rather than compare "
-                      "the inputs with particular values")
+                 hint=_("the inputs may be floats such as 1.0: compute the weighted sum of the "
+                        "inputs plus the bias and compare it with 0, rather than compare the "
+                        "inputs with particular values"))

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from autograder.i18n.messages import _
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
@@ -12,7 +13,8 @@ def test_step_function_values(student):
     x = np.array([-1.0, 0.0, 2.0])
     y = student.step_function(x)
     expect.that(isinstance(y, np.ndarray) and y.dtype != bool,
-                f"step_function([-1, 0, 2]): expected an int array, got {expect.kind(y)}",
+                _("step_function([-1, 0, 2]): expected an int array, got {got}").format(
+                    got=expect.kind(y)),
                 HINTS["step_bool"])
     expect.array_close(y, [0, 0, 1], what="step_function([-1, 0, 2])",
                        hint=HINTS["step_at_zero"])
@@ -70,7 +72,7 @@ def test_softmax_batch_row_by_row(student):
     x = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
     y = student.softmax(x)
     expect.array_close(y, [[0.0900305732, 0.2447284711, 0.6652409558], [1 / 3, 1 / 3, 1 / 3]],
-                       what="softmax of the batch [[1, 2, 3], [1, 1, 1]]",
+                       what=_("softmax of the batch [[1, 2, 3], [1, 1, 1]]"),
                        hint=HINTS["softmax_global"])
 
 
@@ -87,8 +89,9 @@ def test_init_network_book_values(student):
     network = student.init_network()
     expect.that(isinstance(network, dict) and
                 sorted(network) == ["W1", "W2", "W3", "b1", "b2", "b3"],
-                f"init_network(): expected a dict with keys W1, b1, W2, b2, W3, b3, got "
-                f"{expect.show(sorted(network) if isinstance(network, dict) else network)}")
+                _("init_network(): expected a dict with keys W1, b1, W2, b2, W3, b3, got "
+                  "{got}").format(got=expect.show(sorted(network) if isinstance(network, dict)
+                                                  else network)))
     expect.array_close(network["W1"], [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]], what="W1",
                        hint=HINTS["init_network_values"])
     expect.array_close(network["b3"], [0.1, 0.2], what="b3", hint=HINTS["init_network_values"])
@@ -107,4 +110,4 @@ def test_forward_book_example(student):
     batch = np.array([[1.0, 0.5], [0.0, -1.0]])
     expect.array_close(student.forward(network, batch),
                        [[0.3168270764, 0.6962790899], [0.2999967821, 0.6590234874]],
-                       what="forward(network, a batch of 2 inputs)")
+                       what=_("forward(network, a batch of 2 inputs)"))

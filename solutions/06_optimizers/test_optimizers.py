@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from autograder.i18n.messages import _
 from autograder.selfcheck import expect
 from autograder.selfcheck.hints import HINTS
 
@@ -24,10 +25,12 @@ def two_updates(student, name):
     params = {"W": w}
     for g in GRADS:
         optimizer.update(params, {"W": g.copy()})
-    expect.that(params["W"] is w, f"{name}.update replaced params['W'] with a new array",
+    expect.that(params["W"] is w, _("{name}.update replaced params['W'] with a new array").format(
+        name=name),
                 HINTS["sgd_in_place"])
     expect.array_close(w, AFTER_TWO_UPDATES[name], rtol=1e-6,
-                       what=f"W after two {name}(lr=0.1) updates", hint=HINT[name])
+                       what=_("W after two {name}(lr=0.1) updates").format(
+                           name=name), hint=HINT[name])
 
 
 @pytest.mark.unit("SGD.update")
@@ -62,14 +65,16 @@ def test_dropout_forward_train_and_test(student):
     layer = student.Dropout(0.3)
     out = layer.forward(x, train_flg=True)
     expect.that(isinstance(out, np.ndarray) and out.shape == x.shape,
-                f"Dropout.forward: expected shape {x.shape}, got {expect.kind(out)}")
+                _("Dropout.forward: expected shape {shape}, got {got}").format(
+                    shape=x.shape, got=expect.kind(out)))
     kept = out != 0
     expect.that(np.allclose(out[kept], x[kept]),
-                "Dropout.forward in training changed the values it kept",
+                _("Dropout.forward in training changed the values it kept"),
                 HINTS["dropout_mask"])
     ratio = float(np.mean(kept))
-    expect.that(0.65 < ratio < 0.75, f"Dropout(0.3) kept {ratio:.2f} of the values in "
-                f"training, expected about 0.7", HINTS["dropout_mask"])
+    expect.that(0.65 < ratio < 0.75, _("Dropout(0.3) kept {ratio:.2f} of the values in training, "
+                                       "expected about 0.7").format(
+        ratio=ratio), HINTS["dropout_mask"])
     expect.array_close(layer.forward(x, train_flg=False), x * 0.7,
                        what="Dropout(0.3).forward(x, train_flg=False)",
                        hint=HINTS["dropout_test_scale"])
@@ -83,5 +88,5 @@ def test_dropout_backward_uses_the_mask(student):
     out = layer.forward(x, train_flg=True)
     dx = layer.backward(np.full((20, 30), 2.0))
     expect.array_close(dx, np.where(out != 0, 2.0, 0.0),
-                       what="Dropout.backward(dout) after a training forward",
+                       what=_("Dropout.backward(dout) after a training forward"),
                        hint=HINTS["dropout_backward_mask"])
