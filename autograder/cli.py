@@ -29,11 +29,19 @@ class UsageError(Exception):
 
 
 def _release(args: argparse.Namespace) -> int:
+    from .i18n.notebooks import catalog_path
     from .release import generate_release
+    from .release.generate import MSG_FALLBACK
 
-    written = generate_release(dest=args.dest, assignment_ids=args.assignment or None)
+    fallbacks: list = []
+    written = generate_release(dest=args.dest, assignment_ids=args.assignment or None,
+                               langs=args.lang or None, fallbacks=fallbacks)
     for folder in written:
         print(f"wrote {folder}")
+    for f in fallbacks:
+        print(MSG_FALLBACK.format(assignment=f.assignment, lang=f.lang, missing=len(f.missing),
+                                  fuzzy=len(f.fuzzy), catalog=catalog_path(f.assignment, f.lang)),
+              file=sys.stderr)
     return 0
 
 
@@ -79,7 +87,7 @@ def _grade(args: argparse.Namespace) -> int:
 def _course_init(args: argparse.Namespace) -> int:
     from .course.init import init_course
 
-    config = init_course(args.course, args.course_id, args.exchange, args.lms)
+    config = init_course(args.course, args.course_id, args.exchange, args.lms, args.lang)
     course = config.parent
     print(MSG_COURSE_CREATED.format(course=course, config=config.name))
     print(MSG_COURSE_NEXT.format(course=course))
@@ -158,9 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     release = commands.add_parser(
-        "release", help="regenerate the student release (assignments/) from solutions/")
+        "release", help="regenerate the student release (assignments/<lang>/) from solutions/")
     release.add_argument("--dest", type=Path, default=None,
-                         help="write here instead of the kit's assignments/ folder")
+                         help="write DEST/<lang>/<id>/ instead of the kit's assignments/ folder")
+    release.add_argument("--lang", action="append", choices=["en", "ja"],
+                         help="only this language (repeatable; default: every language)")
     release.add_argument("--assignment", action="append", metavar="ID",
                          help="only this assignment (repeatable)")
     release.set_defaults(run=_release)
@@ -230,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "config (default: nbgrader's, /usr/local/share/nbgrader/exchange)")
     init.add_argument("--lms", choices=["canvas", "moodle"], default="canvas",
                       help="file-name pattern for `nbgrader zip_collect` (default: canvas)")
+    init.add_argument("--lang", choices=["en", "ja"], default="en",
+                      help="the language of the course's notebooks (default: en); a Japanese "
+                           "course's source/ holds the solutions rendered in Japanese")
     init.set_defaults(run=_course_init)
 
     check = course_commands.add_parser(

@@ -13,6 +13,11 @@ def solutions_dir() -> Path:
     return Path(os.environ.get("SCRATCHGRAD_SOLUTIONS", ROOT / "solutions")).resolve()
 
 
-def assignments_dir() -> Path:
-    """The generated student release."""
+def release_dir() -> Path:
+    """The generated student release, one folder per language: assignments/<lang>/<id>/."""
     return ROOT / "assignments"
+
+
+def assignments_dir(lang: str = "en") -> Path:
+    """The generated student release in one language (English, the source, by default)."""
+    return release_dir() / lang

@@ -22,14 +22,13 @@ import ast
 import json
 import logging
 import os
-import shutil
 import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import curriculum, paths
-from .init import CONFIG, CourseError
+from .init import CONFIG, CourseError, course_lang, kit_source
 
 # Instructor-facing messages: whole sentences with named placeholders, for translation.
 MSG_NO_NOTEBOOK = "{assignment}: {path} does not exist; restore it from git."
@@ -208,9 +207,9 @@ def solution_problems(assignment_id: str, solutions: Path | None = None) -> list
     return problems
 
 
-def _files_differ(a: Path, b: Path) -> bool:
+def _content_differs(path: Path, content: bytes) -> bool:
     try:
-        return a.read_bytes() != b.read_bytes()
+        return path.read_bytes() != content
     except OSError:
         return True
 
@@ -282,6 +281,7 @@ def course_problems(course: Path, assignment_ids: list[str],
         else course.name
     root, configured = _exchange_root(course)
     kit = paths.solutions_dir()
+    lang = course_lang(course)
     with warnings.catch_warnings(), Gradebook(f"sqlite:///{course / 'gradebook.db'}",
                                               course_id=course_id) as gb:
         warnings.simplefilter("ignore")
@@ -290,9 +290,9 @@ def course_problems(course: Path, assignment_ids: list[str],
             a = curriculum.get(assignment_id)
             about = {"assignment": a.id, "course": course}
             problems += solution_problems(a.id)
-            for name in (a.notebook, a.public_tests):
+            for name, content in kit_source(a.id, lang).items():
                 mine = course / "source" / a.id / name
-                if _files_differ(mine, kit / a.id / name):
+                if _content_differs(mine, content):
                     problems.append(Problem(MSG_SOURCE_DIFFERS.format(
                         **about, path=mine, kit=kit / a.id / name), blocking=False))
             problems += _gradebook_problems(course, a.id, gb)
@@ -398,7 +398,7 @@ def sync_course(course: Path, assignment_ids: list[str]) -> list[str]:
         raise CourseError("\n".join([MSG_SYNC_REFUSED.format(course=course,
                                                              count=len(problems))]
                                     + [p.text for p in problems]))
-    kit = paths.solutions_dir()
+    lang = course_lang(course)
     lines = []
     for assignment_id in assignment_ids:
         a = curriculum.get(assignment_id)
@@ -406,9 +406,9 @@ def sync_course(course: Path, assignment_ids: list[str]) -> list[str]:
         target.mkdir(parents=True, exist_ok=True)
         old = {name: (target / name).read_bytes() if (target / name).is_file() else None
                for name in (a.notebook, a.public_tests)}
-        for name in old:
+        for name, content in kit_source(a.id, lang).items():
             tmp = target / f".{name}.sync"
-            shutil.copy2(kit / a.id / name, tmp)
+            tmp.write_bytes(content)
             os.replace(tmp, target / name)
         reason = _generate(course, a.id)
         if reason is not None:

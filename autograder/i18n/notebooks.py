@@ -182,9 +182,9 @@ def _code_parts(source: str) -> Iterator[tuple[str, str] | str]:
             yield "\n"
         first = False
         stripped = line.strip()
-        if stripped.startswith("### BEGIN SOLUTION") or stripped.startswith("### BEGIN HIDDEN"):
+        if stripped.startswith(("### BEGIN SOLUTION", "### BEGIN HIDDEN")):
             in_solution = True
-        if stripped.startswith("### END SOLUTION") or stripped.startswith("### END HIDDEN"):
+        if stripped.startswith(("### END SOLUTION", "### END HIDDEN")):
             in_solution = False
             yield line
             i += 1
