@@ -290,7 +290,9 @@ def update(assignment_id: str, lang: str, solutions: Path | None = None) -> Cata
     the previous English beside it; a removed unit moves to the obsolete entries (`#~`).
     """
     catalog = load(assignment_id, lang, solutions)
-    catalog.update(template(assignment_id, solutions), update_header_comment=False)
+    # The header's dates stay as they are, so an update of an unchanged notebook changes no byte.
+    catalog.update(template(assignment_id, solutions), update_header_comment=False,
+                   update_creation_date=False)
     catalog.fuzzy = False  # the header is ours, not a guess
     save(catalog, catalog_path(assignment_id, lang, solutions))
     return catalog
