@@ -128,6 +128,12 @@ def _course_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _languages() -> tuple[str, ...]:
+    from .i18n.language import SUPPORTED
+
+    return SUPPORTED
+
+
 def _curriculum():
     from . import curriculum
 
@@ -169,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         "release", help="regenerate the student release (assignments/<lang>/) from solutions/")
     release.add_argument("--dest", type=Path, default=None,
                          help="write DEST/<lang>/<id>/ instead of the kit's assignments/ folder")
-    release.add_argument("--lang", action="append", choices=["en", "ja"],
+    release.add_argument("--lang", action="append", choices=_languages(),
                          help="only this language (repeatable; default: every language)")
     release.add_argument("--assignment", action="append", metavar="ID",
                          help="only this assignment (repeatable)")
@@ -240,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "config (default: nbgrader's, /usr/local/share/nbgrader/exchange)")
     init.add_argument("--lms", choices=["canvas", "moodle"], default="canvas",
                       help="file-name pattern for `nbgrader zip_collect` (default: canvas)")
-    init.add_argument("--lang", choices=["en", "ja"], default="en",
+    init.add_argument("--lang", choices=_languages(), default="en",
                       help="the language of the course's notebooks (default: en); a Japanese "
                            "course's source/ holds the solutions rendered in Japanese")
     init.set_defaults(run=_course_init)
