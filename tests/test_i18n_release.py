@@ -98,6 +98,7 @@ def test_course_init_in_japanese_gives_a_japanese_nbgrader_course(tmp_path):
     run("nbgrader", "generate_assignment", "02_forward", cwd=course)
     released = (course / "release" / "02_forward" / "forward.ipynb").read_text(encoding="utf-8")
     assert "ソフトマックス関数" in released and "BEGIN SOLUTION" not in released
+    assert "ここに答えを書いてください。" in released and "YOUR ANSWER HERE" not in released
     assert json.loads(released)["metadata"]["scratchgrad"]["lang"] == "ja"
     # check compares the source with the kit in the course's language: nothing differs
     problems = [p.text for p in course_problems(course, ["02_forward"])]

@@ -44,6 +44,8 @@ def test_stubs_raise_not_implemented_and_record_their_language(lang):
         assert "# YOUR CODE HERE" in text and "raise NotImplementedError()" in text
         assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
         assert json.loads(text)["metadata"]["scratchgrad"]["lang"] == lang
+        # a question's answer cell: nbgrader's stub, in the notebook's language
+        assert ("YOUR ANSWER HERE" in text) == (lang == "en"), (lang, a.id)
 
 
 def test_the_languages_share_every_code_cell():

@@ -63,6 +63,11 @@ def _config_text(course_id: str, exchange: Path | None, lms: str, lang: str) -> 
         f"c.Scratchgrad.lang = {lang!r}",
         "",
     ]
+    from ..release.generate import ANSWER_STUBS
+
+    if lang in ANSWER_STUBS:
+        lines += ["# What generate_assignment writes in place of a model answer.",
+                  f"c.ClearSolutions.text_stub = {ANSWER_STUBS[lang]!r}", ""]
     if exchange is not None:
         lines += ["# The folder that release_assignment, fetch_assignment, submit and collect share.",
                   f"c.Exchange.root = {str(exchange)!r}", ""]

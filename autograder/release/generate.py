@@ -25,6 +25,9 @@ from .. import curriculum, paths
 from ..i18n import language
 from ..i18n.notebooks import render_assignment
 
+# What nbgrader writes in place of a model answer (its default, "YOUR ANSWER HERE", is English).
+ANSWER_STUBS: dict[str, str] = {"ja": "ここに答えを書いてください。"}
+
 # What `scratchgrad release` prints when a notebook shows some units in English (template).
 MSG_FALLBACK = ("warning: {assignment} ({lang}): {missing} untranslated and {fuzzy} fuzzy "
                 "paragraphs are shown in English; translate them in {catalog} "
@@ -87,6 +90,8 @@ def generate_release(dest: Path | None = None, assignment_ids: Iterable[str] | N
             config.GenerateAssignment.no_database = True  # the `--no-db` flag of the CLI
             config.SaveCells.enabled = False
             config.GenerateAssignment.force = True
+            if lang in ANSWER_STUBS:
+                config.ClearSolutions.text_stub = ANSWER_STUBS[lang]
             for assignment_id in ids:
                 fallback = _copy_source(source, staging, assignment_id, lang)
                 if fallbacks is not None and (fallback.missing or fallback.fuzzy):
