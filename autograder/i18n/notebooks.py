@@ -260,18 +260,34 @@ def template(assignment_id: str, solutions: Path | None = None) -> Catalog:
     tmpl = Catalog(project="scratchgrad", fuzzy=False)
     where = f"{a.id}/{a.notebook}"
     for text, number in units(nb):
+        # Cells counted from 1 ("#: 02_forward/forward.ipynb:3" is the third cell): gettext
+        # writes no number for a line 0.
         existing = tmpl.get(text)
         if existing is not None:
-            existing.locations.append((where, number))
+            existing.locations.append((where, number + 1))
         else:
-            tmpl.add(text, locations=[(where, number)])
+            tmpl.add(text, locations=[(where, number + 1)])
     return tmpl
+
+
+def new_catalog(assignment_id: str, lang: str) -> Catalog:
+    """An empty catalog for one notebook, its header filled in (not Babel's placeholders)."""
+    from .. import __version__
+
+    return Catalog(
+        locale=lang, project="scratchgrad", version=__version__, fuzzy=False,
+        copyright_holder="the scratchgrad authors", last_translator="scratchgrad",
+        language_team=f"scratchgrad {lang}",
+        header_comment=(f"# The prose of {assignment_id}, translated into {lang}.\n"
+                        "# Made by `python -m autograder.i18n.notebooks update` from the English "
+                        "notebook in solutions/;\n# fill each empty msgstr, review each fuzzy "
+                        "entry and remove its flag, then `scratchgrad release`."))
 
 
 def load(assignment_id: str, lang: str, solutions: Path | None = None) -> Catalog:
     path = catalog_path(assignment_id, lang, solutions)
     if not path.exists():
-        return Catalog(locale=lang, project="scratchgrad", fuzzy=False)
+        return new_catalog(assignment_id, lang)
     with path.open("rb") as f:
         return read_po(f, locale=lang)
 
@@ -290,9 +306,12 @@ def update(assignment_id: str, lang: str, solutions: Path | None = None) -> Cata
     the previous English beside it; a removed unit moves to the obsolete entries (`#~`).
     """
     catalog = load(assignment_id, lang, solutions)
+    english = template(assignment_id, solutions)
     # The header's dates stay as they are, so an update of an unchanged notebook changes no byte.
-    catalog.update(template(assignment_id, solutions), update_header_comment=False,
-                   update_creation_date=False)
+    catalog.update(english, update_header_comment=False, update_creation_date=False)
+    for message in english:
+        if message.id:  # where each unit is now (notebook:cell), for the translator
+            catalog[message.id].locations = list(message.locations)
     catalog.fuzzy = False  # the header is ours, not a guess
     save(catalog, catalog_path(assignment_id, lang, solutions))
     return catalog
