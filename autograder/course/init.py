@@ -52,7 +52,8 @@ class CourseError(Exception):
     """The course folder cannot be used: printed as one line."""
 
 
-def _config_text(course_id: str, exchange: Path | None, lms: str, lang: str) -> str:
+def _config_text(course_id: str, exchange: Path | None, lms: str,
+                 lang: str = language.SOURCE) -> str:
     lines = [
         "# nbgrader configuration written by `scratchgrad course init`.",
         "c = get_config()  # noqa: F821 - nbgrader provides get_config",
