@@ -21,7 +21,7 @@ import argparse
 import copy
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,7 +154,7 @@ def _paragraph_parts(block: list[str]) -> Iterator[tuple[str, str] | str]:
             yield prefix + text
 
 
-def _render_markdown(source: str, translate) -> str:  # type: ignore[no-untyped-def]
+def _render_markdown(source: str, translate: Callable[[str], str]) -> str:
     out = []
     for part in _markdown_parts(source):
         if isinstance(part, str):
@@ -212,7 +212,7 @@ def _code_parts(source: str) -> Iterator[tuple[str, str] | str]:
         i += 1
 
 
-def _render_code(source: str, translate) -> str:  # type: ignore[no-untyped-def]
+def _render_code(source: str, translate: Callable[[str], str]) -> str:
     out = []
     for part in _code_parts(source):
         if isinstance(part, str):
