@@ -47,13 +47,22 @@ class UsageError(Exception):
 
 def _release(args: argparse.Namespace) -> int:
     from . import paths
+    from .i18n.notebooks import catalog_path
     from .release import generate_release
+    from .release.generate import MSG_FALLBACK
 
     if args.dest is None and paths.current().root == paths.PACKAGED:
         raise UsageError(MSG_RELEASE_INSIDE_WHEEL)
-    written = generate_release(dest=args.dest, assignment_ids=args.assignment or None)
+    fallbacks: list = []
+    written = generate_release(dest=args.dest, assignment_ids=args.assignment or None,
+                               langs=args.lang or None, fallbacks=fallbacks)
     for folder in written:
         print(_("wrote {folder}").format(folder=folder))
+    for f in fallbacks:
+        print(_(MSG_FALLBACK).format(assignment=f.assignment, lang=f.lang,
+                                     missing=len(f.missing), fuzzy=len(f.fuzzy),
+                                     catalog=catalog_path(f.assignment, f.lang)),
+              file=sys.stderr)
     return 0
 
 
@@ -108,7 +117,7 @@ def _grade(args: argparse.Namespace) -> int:
 def _course_init(args: argparse.Namespace) -> int:
     from .course.init import init_course
 
-    config = init_course(args.course, args.course_id, args.exchange, args.lms)
+    config = init_course(args.course, args.course_id, args.exchange, args.lms, args.lang)
     course = config.parent
     print(_(MSG_COURSE_CREATED).format(course=course, config=config.name))
     print(_(MSG_COURSE_NEXT).format(course=course))
@@ -147,6 +156,12 @@ def _course_sync(args: argparse.Namespace) -> int:
     for line in sync_course(args.course, ids):
         print(line)
     return 0
+
+
+def _languages() -> tuple[str, ...]:
+    from .i18n.language import SUPPORTED
+
+    return SUPPORTED
 
 
 def _curriculum():
@@ -244,9 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     release = commands.add_parser(
-        "release", help="regenerate the student release (assignments/) from solutions/")
+        "release", help="regenerate the student release (assignments/<lang>/) from solutions/")
     release.add_argument("--dest", type=Path, default=None,
-                         help="write here instead of the kit's assignments/ folder")
+                         help="write DEST/<lang>/<id>/ instead of the kit's assignments/ folder")
+    release.add_argument("--lang", action="append", choices=_languages(),
+                         help="only this language (repeatable; default: every language)")
     release.add_argument("--assignment", action="append", metavar="ID",
                          help="only this assignment (repeatable)")
     _curriculum_option(release)
@@ -323,6 +340,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--lms", choices=["canvas", "moodle"], default="canvas",
                       help="file-name pattern for `nbgrader zip_collect` (default: canvas)")
     _curriculum_option(init)
+    init.add_argument("--lang", choices=_languages(), default="en",
+                      help="the language of the course's notebooks (default: en); a Japanese "
+                           "course's source/ holds the solutions rendered in Japanese")
     init.set_defaults(run=_course_init)
 
     check = course_commands.add_parser(
@@ -435,6 +455,8 @@ def _add_language_options(commands: argparse._SubParsersAction) -> None:
         if nested:
             _add_language_options(nested[0])
             continue
+        if any("--lang" in a.option_strings for a in sub._actions):
+            continue  # release and course init: --lang chooses their notebooks' language
         sub.add_argument("--lang", type=_language, metavar="LANG",
                          help="the language of messages and reports: en or ja (default: "
                               "SCRATCHGRAD_LANG, then the locale, then en); a student's "
@@ -469,7 +491,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .report import ReportError
 
     try:
-        lang = language.resolve(getattr(args, "lang", None))
+        chosen = getattr(args, "lang", None)  # release's is a list of languages to write
+        lang = language.resolve(chosen if isinstance(chosen, str) else None)
     except language.UnknownLanguage as exc:  # SCRATCHGRAD_LANG names no supported language
         print(MSG_ERROR.format(message=exc), file=sys.stderr)
         return 2

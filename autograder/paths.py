@@ -91,9 +91,14 @@ class Curriculum:
             if src.is_file():
                 shutil.copy2(src, dest / name)
             elif part in ("solutions", "release") and assignment_ids is not None:
-                for aid in assignment_ids:
-                    if (src / aid).is_dir():
-                        shutil.copytree(src / aid, dest / name / aid, ignore=skip)
+                # the release holds one folder per language: release/<lang>/<id>/
+                tops = [Path()] if part == "solutions" else [
+                    Path(lang.name) for lang in sorted(src.iterdir()) if lang.is_dir()]
+                for top in tops:
+                    for aid in assignment_ids:
+                        if (src / top / aid).is_dir():
+                            shutil.copytree(src / top / aid, dest / name / top / aid,
+                                            ignore=skip)
             elif part == "hidden" and assignment_ids is not None:
                 (dest / name).mkdir()
                 for f in src.iterdir():
@@ -161,6 +166,11 @@ def solutions_dir() -> Path:
     return Path(chosen).resolve() if chosen else current().solutions
 
 
-def assignments_dir() -> Path:
-    """The generated student release."""
+def release_dir() -> Path:
+    """The generated student release, one folder per language: assignments/<lang>/<id>/."""
     return current().release
+
+
+def assignments_dir(lang: str = "en") -> Path:
+    """The generated student release in one language (English, the source, by default)."""
+    return release_dir() / lang

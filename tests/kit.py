@@ -13,18 +13,34 @@ from autograder import curriculum
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
-ASSIGNMENTS = ROOT / "assignments"
+RELEASE = ROOT / "assignments"  # RELEASE/<lang>/<id>/
+ASSIGNMENTS = RELEASE / "en"
+LANGS = ("en", "ja")
 
 _SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.DOTALL)
 
 
-def copy_release(dest: Path, solved: bool = False) -> Path:
-    """Copy assignments/ to dest; with solved=True put the solution notebooks in."""
-    shutil.copytree(ASSIGNMENTS, dest)
+def copy_release(dest: Path, solved: bool = False, lang: str = "en") -> Path:
+    """Copy assignments/<lang>/ to dest; with solved=True put the solution notebooks in
+    (rendered in `lang`)."""
+    shutil.copytree(RELEASE / lang, dest)
     if solved:
         for a in curriculum.ASSIGNMENTS:
-            shutil.copy(SOLUTIONS / a.id / a.notebook, dest / a.id / a.notebook)
+            if lang == "en":
+                shutil.copy(SOLUTIONS / a.id / a.notebook, dest / a.id / a.notebook)
+            else:
+                write_solution(a.id, lang, dest / a.id / a.notebook)
     return dest
+
+
+def write_solution(assignment_id: str, lang: str, path: Path) -> Path:
+    """The solution notebook of one assignment rendered in `lang`, written to path."""
+    import nbformat
+
+    from autograder.i18n.notebooks import render_assignment
+
+    nbformat.write(render_assignment(assignment_id, lang).notebook, path)
+    return path
 
 
 def notebook_sources(path: Path) -> list[tuple[dict, str]]:

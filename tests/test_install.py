@@ -66,7 +66,7 @@ def test_the_students_wheel_holds_no_solution_hidden_suite_or_rubric(student_whe
     for name in ("autograder/_curriculum/curriculum.toml",
                  "autograder/_curriculum/hidden/test_02_forward.py",
                  "autograder/_curriculum/solutions/02_forward/forward.ipynb",
-                 "autograder/_curriculum/assignments/02_forward/forward.ipynb",
+                 "autograder/_curriculum/assignments/en/02_forward/forward.ipynb",
                  "autograder/_curriculum/demo_class.toml"):
         assert name in instructor
     everything = _squeezed("\n".join(instructor.values()).replace("\\n", "\n"))

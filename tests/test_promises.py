@@ -28,7 +28,7 @@ from autograder import curriculum
 from autograder.demo import Mistake, definitions, student_notebook
 from autograder.grade.session import CHECK_BUDGET_BYTES, MAX_MESSAGE_BYTES
 from autograder.sandbox.launcher import Limits
-from kit import ASSIGNMENTS, ROOT, SOLUTIONS, notebook_sources, solution_regions
+from kit import RELEASE, ROOT, SOLUTIONS, notebook_sources, solution_regions
 
 HERE = Path(__file__).parent
 FORWARD = curriculum.get("02_forward")
@@ -161,7 +161,7 @@ def test_no_solution_line_reaches_the_release_with_other_spacing():
     released = _squeezed("\n".join(
         "\n".join(source for _, source in notebook_sources(p)) if p.suffix == ".ipynb"
         else p.read_text(encoding="utf-8")
-        for p in sorted(ASSIGNMENTS.rglob("*")) if p.is_file() and "__pycache__" not in p.parts))
+        for p in sorted(RELEASE.rglob("*")) if p.is_file() and "__pycache__" not in p.parts))
     leaked = sorted(line for line in secret if _squeezed(line) in released)
     assert not leaked, f"solution lines in assignments/, spacing aside: {leaked}"
 

@@ -10,7 +10,7 @@ import pytest
 from autograder import curriculum, paths
 from autograder.grade import rubric
 from autograder.release import generate_release
-from kit import ASSIGNMENTS, ROOT, SOLUTIONS, notebook_sources, solution_regions
+from kit import LANGS, RELEASE, ROOT, SOLUTIONS, notebook_sources, solution_regions, write_solution
 
 
 def _tree(folder):
@@ -20,24 +20,43 @@ def _tree(folder):
 
 def test_committed_release_equals_a_fresh_generation(tmp_path):
     generate_release(dest=tmp_path)
-    assert _tree(tmp_path) == _tree(ASSIGNMENTS)
+    assert _tree(tmp_path) == _tree(RELEASE)
+    assert {p.parts[0] for p in _tree(RELEASE)} == set(LANGS)
     stale = [str(p) for p in _tree(tmp_path)
-             if not filecmp.cmp(tmp_path / p, ASSIGNMENTS / p, shallow=False)]
+             if not filecmp.cmp(tmp_path / p, RELEASE / p, shallow=False)]
     assert not stale, f"assignments/ is out of date, run `scratchgrad release`: {stale}"
 
 
-def test_every_assignment_has_its_notebook_and_public_tests():
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_assignment_has_its_notebook_and_public_tests(lang):
     for a in curriculum.ASSIGNMENTS:
         assert (SOLUTIONS / a.id / a.notebook).is_file()
-        assert (ASSIGNMENTS / a.id / a.notebook).is_file()
-        assert (ASSIGNMENTS / a.id / a.public_tests).is_file()
+        assert (RELEASE / lang / a.id / a.notebook).is_file()
+        assert (RELEASE / lang / a.id / a.public_tests).is_file()
+        assert filecmp.cmp(RELEASE / lang / a.id / a.public_tests,
+                           SOLUTIONS / a.id / a.public_tests, shallow=False)
 
 
-def test_stubs_raise_not_implemented():
+@pytest.mark.parametrize("lang", LANGS)
+def test_stubs_raise_not_implemented_and_record_their_language(lang):
     for a in curriculum.ASSIGNMENTS:
-        text = (ASSIGNMENTS / a.id / a.notebook).read_text()
+        text = (RELEASE / lang / a.id / a.notebook).read_text(encoding="utf-8")
         assert "# YOUR CODE HERE" in text and "raise NotImplementedError()" in text
         assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+        assert json.loads(text)["metadata"]["scratchgrad"]["lang"] == lang
+        # a question's answer cell: nbgrader's stub, in the notebook's language
+        assert ("YOUR ANSWER HERE" in text) == (lang == "en"), (lang, a.id)
+
+
+def test_the_languages_share_every_code_cell():
+    """Only prose is translated: the code cells of the two releases are the same, cell by cell
+    (the text of a comment aside), so a student's code means the same in both."""
+    for a in curriculum.ASSIGNMENTS:
+        en, ja = (notebook_sources(RELEASE / lang / a.id / a.notebook) for lang in ("en", "ja"))
+        assert [c["cell_type"] for c, _ in en] == [c["cell_type"] for c, _ in ja]
+        for (cell, en_source), (_, ja_source) in zip(en, ja):
+            if cell["cell_type"] == "code":
+                assert re.sub(r"#.*", "#", en_source) == re.sub(r"#.*", "#", ja_source), a.id
 
 
 def _significant(line):
@@ -66,7 +85,7 @@ def _released_text():
     return "\n".join(
         "\n".join(source for _, source in notebook_sources(p)) if p.suffix == ".ipynb"
         else p.read_text()
-        for p in ASSIGNMENTS.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for p in RELEASE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
 def test_no_solution_line_reaches_the_release():
@@ -79,6 +98,24 @@ def test_no_solution_line_reaches_the_release():
     released = _released_text()
     leaked = sorted(line for line in secret if line in released)
     assert not leaked, f"solution lines in assignments/: {leaked}"
+
+
+def test_no_translated_model_answer_reaches_the_release(tmp_path):
+    """The model answers (graded markdown cells) are translated too: no line of a translated
+    answer is in any release."""
+    secret = set()
+    for a in curriculum.ASSIGNMENTS:
+        for lang in LANGS:
+            path = write_solution(a.id, lang, tmp_path / f"{lang}-{a.notebook}")
+            for cell, source in notebook_sources(path):
+                if cell["cell_type"] == "markdown" and cell["metadata"].get(
+                        "nbgrader", {}).get("solution"):
+                    secret.update(s.strip() for s in re.split(r"[。.]\s*", source)
+                                  if len(s.strip()) >= 12)
+    assert len(secret) > 20
+    released = _released_text()
+    leaked = sorted(s for s in secret if s in released)
+    assert not leaked, f"model answers in assignments/: {leaked}"
 
 
 def test_no_hidden_test_text_reaches_the_release():

@@ -30,8 +30,7 @@ from pathlib import Path
 
 from .. import curriculum, paths
 from ..i18n.messages import N_, _
-from ..release.points import source_bytes
-from .init import CONFIG, CourseError
+from .init import CONFIG, CourseError, course_lang, kit_source
 
 # Instructor-facing messages: whole sentences with named placeholders, for translation.
 MSG_NO_NOTEBOOK = N_("{assignment}: {path} does not exist; restore it from git.")
@@ -207,11 +206,10 @@ def solution_problems(assignment_id: str, solutions: Path | None = None) -> list
     return problems
 
 
-def _differs(mine: Path, kit: Path, name: str, assignment_id: str) -> bool:
-    """Does the course's file differ from what `course sync` would write for the kit's?"""
+def _content_differs(path: Path, content: bytes) -> bool:
     try:
-        return mine.read_bytes() != source_bytes(kit, name, assignment_id)
-    except (OSError, ValueError):
+        return path.read_bytes() != content
+    except OSError:
         return True
 
 
@@ -282,6 +280,7 @@ def course_problems(course: Path, assignment_ids: list[str],
         else course.name
     root, configured = _exchange_root(course)
     kit = paths.solutions_dir()
+    lang = course_lang(course)
     with warnings.catch_warnings(), Gradebook(f"sqlite:///{course / 'gradebook.db'}",
                                               course_id=course_id) as gb:
         warnings.simplefilter("ignore")
@@ -290,9 +289,9 @@ def course_problems(course: Path, assignment_ids: list[str],
             a = curriculum.get(assignment_id)
             about = {"assignment": a.id, "course": course}
             problems += solution_problems(a.id)
-            for name in (a.notebook, a.public_tests):
+            for name, content in kit_source(a.id, lang).items():
                 mine = course / "source" / a.id / name
-                if _differs(mine, kit / a.id, name, a.id):
+                if _content_differs(mine, content):
                     problems.append(Problem(_(MSG_SOURCE_DIFFERS).format(
                         **about, path=mine, kit=kit / a.id / name), blocking=False))
             problems += _gradebook_problems(course, a.id, gb)
@@ -398,7 +397,7 @@ def sync_course(course: Path, assignment_ids: list[str]) -> list[str]:
         raise CourseError("\n".join([_(MSG_SYNC_REFUSED).format(course=course,
                                                              count=len(problems))]
                                     + [p.text for p in problems]))
-    kit = paths.solutions_dir()
+    lang = course_lang(course)
     lines = []
     for assignment_id in assignment_ids:
         a = curriculum.get(assignment_id)
@@ -406,9 +405,9 @@ def sync_course(course: Path, assignment_ids: list[str]) -> list[str]:
         target.mkdir(parents=True, exist_ok=True)
         old = {name: (target / name).read_bytes() if (target / name).is_file() else None
                for name in (a.notebook, a.public_tests)}
-        for name in old:
+        for name, content in kit_source(a.id, lang).items():
             tmp = target / f".{name}.sync"
-            tmp.write_bytes(source_bytes(kit / a.id, name, a.id))
+            tmp.write_bytes(content)
             os.replace(tmp, target / name)
         reason = _generate(course, a.id)
         if reason is not None:

@@ -1,7 +1,8 @@
 """`scratchgrad course init COURSE`: a working nbgrader course built from solutions/.
 
 COURSE/nbgrader_config.py, COURSE/source/<id>/ (each solution notebook with its public
-tests) and COURSE/gradebook.db. From then on the instructor uses nbgrader's own commands
+tests) and COURSE/gradebook.db. A course speaks one language (`--lang ja`): its source
+notebooks are the solutions rendered in it, and nbgrader_config.py records it. From then on the instructor uses nbgrader's own commands
 (generate_assignment, release_assignment, collect, zip_collect, generate_feedback, ...);
 only grading goes through `scratchgrad grade --course`, so student code never runs in
 nbgrader's kernel.
@@ -13,11 +14,42 @@ import shutil
 from pathlib import Path
 
 from .. import curriculum, paths
+from ..i18n import language
 from ..i18n.messages import _
-from ..release.points import source_bytes
+from ..release.points import notebook_bytes
 from .lms import FORMATS
 
 CONFIG = "nbgrader_config.py"
+
+
+def kit_source(assignment_id: str, lang: str, solutions: Path | None = None) -> dict[str, bytes]:
+    """The files of COURSE/source/<id>/ in `lang`: the notebook and its public tests.
+
+    English is the solutions' notebook; another language is the notebook rendered from its
+    catalog (the same code, the prose translated, the language recorded). Either way the
+    test cells' points are stamped from the curriculum table.
+    """
+    import json
+
+    from ..i18n.notebooks import render_assignment
+
+    a = curriculum.get(assignment_id)
+    folder = (solutions or paths.solutions_dir()) / a.id
+    if lang == language.SOURCE:
+        nb = json.loads((folder / a.notebook).read_text(encoding="utf-8"))
+    else:
+        nb = render_assignment(a.id, lang, solutions=solutions).notebook
+    return {a.notebook: notebook_bytes(nb, a.id),
+            a.public_tests: (folder / a.public_tests).read_bytes()}
+
+
+def course_lang(course: Path) -> str:
+    """The language a course was created in (English for courses made before it was recorded)."""
+    from .gradebook import load_course_config
+
+    config = load_course_config(course)
+    tag = config.Scratchgrad.lang if "lang" in config.Scratchgrad else language.SOURCE
+    return language.check(str(tag))
 
 
 class CourseError(Exception):
@@ -35,14 +67,23 @@ def recorded_curriculum(course: Path) -> Path | None:
     return Path(folder) if folder else None
 
 
-def _config_text(course_id: str, exchange: Path | None, lms: str) -> str:
+def _config_text(course_id: str, exchange: Path | None, lms: str,
+                 lang: str = language.SOURCE) -> str:
     lines = [
         "# nbgrader configuration written by `scratchgrad course init`.",
         "c = get_config()  # noqa: F821 - nbgrader provides get_config",
         "",
         f"c.CourseDirectory.course_id = {course_id!r}",
         "",
+        "# The language of this course's notebooks: `scratchgrad course sync` and `check` use it.",
+        f"c.Scratchgrad.lang = {lang!r}",
+        "",
     ]
+    from ..release.generate import ANSWER_STUBS
+
+    if lang in ANSWER_STUBS:
+        lines += ["# What generate_assignment writes in place of a model answer.",
+                  f"c.ClearSolutions.text_stub = {ANSWER_STUBS[lang]!r}", ""]
     if exchange is not None:
         lines += ["# The folder that release_assignment, fetch_assignment, submit and collect share.",
                   f"c.Exchange.root = {str(exchange)!r}", ""]
@@ -81,8 +122,12 @@ def _config_text(course_id: str, exchange: Path | None, lms: str) -> str:
 
 
 def init_course(course: Path, course_id: str | None = None, exchange: Path | None = None,
-                lms: str = "canvas") -> Path:
-    """Create the course folder; return the path of its nbgrader_config.py."""
+                lms: str = "canvas", lang: str = language.SOURCE) -> Path:
+    """Create the course folder in one language; return the path of its nbgrader_config.py."""
+    try:
+        lang = language.check(lang)
+    except language.UnknownLanguage as exc:
+        raise CourseError(str(exc)) from None
     if lms not in FORMATS:
         raise CourseError(_("unknown LMS {lms}; known: {known}").format(
             lms=repr(lms), known=", ".join(FORMATS)))
@@ -100,15 +145,14 @@ def init_course(course: Path, course_id: str | None = None, exchange: Path | Non
     _check_alembic()
 
     course.mkdir(parents=True, exist_ok=True)
-    solutions = paths.solutions_dir()
     for a in curriculum.ASSIGNMENTS:
         target = course / "source" / a.id
         target.mkdir(parents=True)
-        for name in (a.notebook, a.public_tests):
-            (target / name).write_bytes(source_bytes(solutions / a.id, name, a.id))
+        for name, content in kit_source(a.id, lang).items():
+            (target / name).write_bytes(content)
     config = course / CONFIG
-    config.write_text(_config_text(course_id, exchange.resolve() if exchange else None, lms),
-                      encoding="utf-8")
+    config.write_text(_config_text(course_id, exchange.resolve() if exchange else None, lms,
+                                   lang), encoding="utf-8")
     _create_gradebook(course, course_id)
     return config
 

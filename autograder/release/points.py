@@ -25,10 +25,15 @@ def stamp_points(nb: dict[str, Any], assignment_id: str) -> dict[str, Any]:
     return nb
 
 
+def notebook_bytes(nb: dict[str, Any], assignment_id: str) -> bytes:
+    """The notebook `nb` (nbformat JSON) as nbgrader must read it: points stamped, in place."""
+    stamp_points(nb, assignment_id)
+    return (json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def stamped_bytes(source: Path, assignment_id: str) -> bytes:
     """The notebook at `source` as nbgrader must read it: its test cells' points stamped."""
-    nb = stamp_points(json.loads(source.read_text(encoding="utf-8")), assignment_id)
-    return (json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    return notebook_bytes(json.loads(source.read_text(encoding="utf-8")), assignment_id)
 
 
 def write_stamped(source: Path, target: Path, assignment_id: str) -> None:

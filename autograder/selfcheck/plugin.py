@@ -2,6 +2,10 @@
 
 It gives each public test module a `student` fixture (the definitions of the notebook next
 to the test file) and prints a CheckFailed as its message alone, without a traceback.
+
+The kit's release holds every language side by side (assignments/en/, assignments/ja/);
+`pytest assignments` checks the student's own language only (SCRATCHGRAD_LANG, then the
+locale), unless a language folder is named on the command line.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from .. import curriculum
+from ..i18n import language
 from ..notebook.importer import load_cached
 from ..notebook.loader import NotebookError
 from .expect import CheckFailed
@@ -20,6 +26,20 @@ OVERRIDE = "scratchgrad-notebook-override"
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "unit(name): the graded unit this test checks")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Skip a release folder of another language than the run's, unless it was asked for."""
+    if collection_path.name not in language.SUPPORTED or not collection_path.is_dir():
+        return None
+    if collection_path.name == language.resolve():
+        return None
+    if not any((collection_path / a.id).is_dir() for a in curriculum.ASSIGNMENTS):
+        return None  # a folder that happens to be called "ja", not a release
+    asked = [Path(arg.split("::")[0]).resolve() for arg in config.args]
+    if any(p == collection_path or collection_path in p.parents for p in asked):
+        return None
+    return True
 
 
 @pytest.fixture(scope="module")
