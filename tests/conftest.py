@@ -15,7 +15,7 @@
   another way give the same checks).
 - Under pytest-xdist (`-n`, on by default: pyproject.toml), tests run in groups of one module
   (`--dist loadgroup`), so a module's fixtures are built once; modules that share a session
-  fixture are one group (SHARED_GROUPS).
+  fixture (the catalogue class, the built wheels) are one group (SHARED_GROUPS).
 - `restore_global_rngs` (function, autouse): the state of `random` and `np.random` before
   each test is put back after it, so a test that seeds them does not decide what the next
   one draws.
@@ -55,7 +55,8 @@ _PRIVATE_DIRS = {
 
 
 # Modules that share an expensive session fixture run in one xdist worker, which builds it once.
-SHARED_GROUPS = {"test_catalogue": "catalogue_graded", "test_integrity": "catalogue_graded"}
+SHARED_GROUPS = {"test_catalogue": "catalogue_graded", "test_integrity": "catalogue_graded",
+                 "test_install": "wheels", "test_gradescope": "wheels"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
