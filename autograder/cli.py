@@ -52,7 +52,7 @@ def _release(args: argparse.Namespace) -> int:
     from .release.generate import MSG_FALLBACK
 
     if args.dest is None and paths.current().root == paths.PACKAGED:
-        raise UsageError(MSG_RELEASE_INSIDE_WHEEL)
+        raise UsageError(_(MSG_RELEASE_INSIDE_WHEEL))
     fallbacks: list = []
     written = generate_release(dest=args.dest, assignment_ids=args.assignment or None,
                                langs=args.lang or None, fallbacks=fallbacks)

@@ -156,9 +156,11 @@ def use_table(path: Path) -> None:
     _UNIT_BY_CELL = {grade_cell_id(u): u for a in ASSIGNMENTS for u in a.units}
     SHARED = {c: s for a in ASSIGNMENTS for c, s in a.shared.items()}
     _served = path
-    rubric = sys.modules.get(f"{__package__}.grade.rubric")
-    if rubric is not None:  # its cache holds the previous table's checks
-        rubric.checks.cache_clear()
+    # rubric's cache holds the previous table's checks; a rubric still being imported (it
+    # imports this module first) has no cache yet.
+    checks = getattr(sys.modules.get(f"{__package__}.grade.rubric"), "checks", None)
+    if checks is not None:
+        checks.cache_clear()
 
 
 use_table(TABLE)

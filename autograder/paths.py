@@ -23,13 +23,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n.messages import N_, _
+
 PACKAGE = Path(__file__).resolve().parent
 # The folder holding the `autograder` and `dataset` packages: the clone, or site-packages.
 ROOT = PACKAGE.parent
 PACKAGED = PACKAGE / "_curriculum"
 ENV_VAR = "SCRATCHGRAD_CURRICULUM"
-MSG_NOT_A_CURRICULUM = ("{folder} is not a curriculum folder: it has no {missing} "
-                        "(make one with `scratchgrad curriculum copy {folder}`).")
+MSG_NOT_A_CURRICULUM = N_("{folder} is not a curriculum folder: it has no {missing} "
+                          "(make one with `scratchgrad curriculum copy {folder}`).")
 
 # Where each part of a curriculum lives: (in a clone, in a curriculum folder).
 LAYOUT = {
@@ -72,8 +74,8 @@ class Curriculum:
         found = cls(root, **{part: root / where[1] for part, where in LAYOUT.items()})
         for part in REQUIRED:
             if not getattr(found, part).exists():
-                raise CurriculumError(MSG_NOT_A_CURRICULUM.format(folder=root,
-                                                                  missing=LAYOUT[part][1]))
+                raise CurriculumError(_(MSG_NOT_A_CURRICULUM).format(folder=root,
+                                                                     missing=LAYOUT[part][1]))
         return found
 
     def hidden_suite(self, assignment_id: str) -> Path:
@@ -84,7 +86,7 @@ class Curriculum:
         `assignment_ids`: only these assignments' notebooks and hidden suites."""
         dest.mkdir(parents=True)
         skip = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc")
-        for part, (_, name) in LAYOUT.items():
+        for part, (_clone, name) in LAYOUT.items():
             src = getattr(self, part)
             if not src.exists():
                 continue

@@ -68,9 +68,10 @@ def test_a_wrong_answer_says_the_right_one_and_why():
 
 
 def _explanations(assignment_id: str) -> dict[str, str]:
-    """unit -> the explanation its hidden check gives (read from the hidden suite)."""
+    """unit -> the explanation its hidden check gives (read from the hidden suite; marked for
+    translation, `explain=_("...")`)."""
     text = paths.current().hidden_suite(assignment_id).read_text(encoding="utf-8")
-    return dict(re.findall(r'grade_answer\(answers, "(\w+)".*?explain=\(\s*[\'"](.+?)[\'"]\)\)',
+    return dict(re.findall(r'grade_answer\(answers, "(\w+)".*?explain=_?\(\s*[\'"](.+?)[\'"]\)\)',
                            text, re.DOTALL))
 
 

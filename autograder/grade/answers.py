@@ -14,11 +14,12 @@ import operator
 from collections.abc import Iterable
 from typing import Any
 
+from ..i18n.messages import N_, _
 from ..selfcheck.answers import NotAnswered, answer_form
 from ..selfcheck.expect import CheckFailed
 
 # Grader-side messages with the right answer: shown in the graded feedback only.
-MSG_WRONG = "{name}: expected {right}, got {got}. {explain}"
+MSG_WRONG = N_("{name}: expected {right}, got {got}. {explain}")
 
 _MAX_SOURCE = 2000  # characters of one answer's expression
 _MAX_ITEMS = 20
@@ -77,15 +78,16 @@ def read_answer(sources: Iterable[str], name: str) -> Any:
 def grade_answer(sources: Iterable[str], name: str, right: Any, *, form: str, example: str,
                  explain: str, letters: str = "abcd", rtol: float = 1e-6) -> None:
     """The hidden check of a concept question: fails with what was expected, what came
-    back and why (`explain`), or "not answered yet", or the form that was expected."""
+    back and why (`explain`, translated by the caller: `explain=_("...")`), or "not answered
+    yet", or the form that was expected."""
     got = answer_form(name, read_answer(sources, name), form, example, letters)
     if form == "number":
         ok = abs(got - float(right)) <= rtol * max(1.0, abs(float(right)))
     else:
         ok = got == right
     if not ok:
-        raise CheckFailed(MSG_WRONG.format(name=name, right=repr(right), got=repr(got),
-                                           explain=explain))
+        raise CheckFailed(_(MSG_WRONG).format(name=name, right=repr(right), got=repr(got),
+                                              explain=explain))
 
 
 __all__ = ["CheckFailed", "NotAnswered", "grade_answer", "read_answer"]

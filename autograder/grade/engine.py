@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .. import curriculum
 from ..collect.submissions import StudentFolder
+from ..i18n.messages import N_, _
 from ..sandbox.launcher import Limits, Sandbox
 from .fingerprint import submission_fingerprint
 from .plugin import DEFAULT_CHECK_SECONDS
@@ -194,12 +195,13 @@ def sort_results(results: list[AssignmentResult]) -> list[AssignmentResult]:
     return sorted(results, key=lambda r: (r.student_id, order[r.assignment]))
 
 
-MSG_PROGRESS = "{graded} graded, {reused} reused, {remaining} remaining"
+MSG_PROGRESS = N_("{graded} graded, {reused} reused, {remaining} remaining")
 
 
 def _count(bar: object, graded: int, reused: int, remaining: int) -> None:
     """The bar's notebook counts (the bar itself counts students)."""
-    bar.set_postfix_str(MSG_PROGRESS.format(graded=graded, reused=reused, remaining=remaining),
+    bar.set_postfix_str(_(MSG_PROGRESS).format(graded=graded, reused=reused,
+                                               remaining=remaining),
                         refresh=False)
 
 

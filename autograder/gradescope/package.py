@@ -22,6 +22,7 @@ import zipfile
 from pathlib import Path
 
 from .. import curriculum, paths
+from ..i18n.messages import N_, _
 from ..release.wheels import kit_wheel
 from .layout import CONFIG, CURRICULUM, ROOT_VAR, VENV, VISIBILITIES
 
@@ -49,7 +50,7 @@ export {ROOT_VAR}="$root"
 exec "$python" -m autograder gradescope-run --root "$root"
 """
 
-MSG_VISIBILITY = "--visibility must be one of {choices}, not {given}."
+MSG_VISIBILITY = N_("--visibility must be one of {choices}, not {given}.")
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes, mode: int = 0o644) -> None:
@@ -63,8 +64,8 @@ def build_zip(assignment_id: str, out: Path, visibility: str = "after_due_date")
     """Write the autograder.zip for one assignment to `out`; return it."""
     a = curriculum.get(assignment_id)
     if visibility not in VISIBILITIES:
-        raise ValueError(MSG_VISIBILITY.format(choices=", ".join(VISIBILITIES),
-                                               given=visibility))
+        raise ValueError(_(MSG_VISIBILITY).format(choices=", ".join(VISIBILITIES),
+                                                  given=visibility))
     needed = [a.id, *curriculum.upstream(a.id)]
     with tempfile.TemporaryDirectory(prefix="scratchgrad-gradescope-") as tmp:
         wheel = kit_wheel(Path(tmp) / "wheel")

@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import curriculum, paths
 from ..collect.submissions import Submission
 from ..grade.results import AssignmentResult, CheckResult
+from ..i18n.messages import N_, _
 from ..notebook.loader import NotebookError, read_cells
 from ..report.files import atomic_write_text
 from ..report.gradescope import run_results
@@ -29,17 +30,17 @@ STUDENT = "submission"
 # Files and folders of an upload that are never the student's answer.
 _IGNORED = (".ipynb_checkpoints", "__MACOSX", "__pycache__")
 
-MSG_NO_NOTEBOOK = "No notebook was uploaded: upload your {notebook}."
-MSG_A_ZIP = "You uploaded a zip file ({names}): upload your {notebook} itself, not a zip."
-MSG_OTHER_NAME = ("The notebook you uploaded is named {names}, not {notebook}: rename it to "
-                  "{notebook} and upload it again.")
-MSG_SEVERAL = ("You uploaded several notebooks ({names}) and none is named {notebook}: "
-               "upload your {notebook} only.")
-MSG_SEVERAL_SAME = ("You uploaded {count} notebooks named {notebook} in different folders: "
-                    "upload one only.")
-MSG_OTHERS_IGNORED = "Graded {notebook}; the other files you uploaded were ignored: {names}."
-MSG_GRADER_FAILED = ("The autograder failed ({error}); this is not your mistake, tell your "
-                     "instructor.")
+MSG_NO_NOTEBOOK = N_("No notebook was uploaded: upload your {notebook}.")
+MSG_A_ZIP = N_("You uploaded a zip file ({names}): upload your {notebook} itself, not a zip.")
+MSG_OTHER_NAME = N_("The notebook you uploaded is named {names}, not {notebook}: rename it to "
+                    "{notebook} and upload it again.")
+MSG_SEVERAL = N_("You uploaded several notebooks ({names}) and none is named {notebook}: "
+                 "upload your {notebook} only.")
+MSG_SEVERAL_SAME = N_("You uploaded {count} notebooks named {notebook} in different folders: "
+                      "upload one only.")
+MSG_OTHERS_IGNORED = N_("Graded {notebook}; the other files you uploaded were ignored: {names}.")
+MSG_GRADER_FAILED = N_("The autograder failed ({error}); this is not your mistake, tell your "
+                       "instructor.")
 
 
 @dataclass
@@ -70,14 +71,16 @@ def find_notebook(folder: Path, notebook: str) -> Upload:
     if len(named) == 1:
         return Upload(named[0], None, [_names([p], folder) for p in files if p != named[0]])
     if named:
-        return Upload(None, MSG_SEVERAL_SAME.format(count=len(named), notebook=notebook), [])
+        return Upload(None, _(MSG_SEVERAL_SAME).format(count=len(named), notebook=notebook),
+                      [])
     if notebooks:
         message = MSG_OTHER_NAME if len(notebooks) == 1 else MSG_SEVERAL
-        return Upload(None, message.format(names=_names(notebooks, folder), notebook=notebook),
-                      [])
+        return Upload(None, _(message).format(names=_names(notebooks, folder),
+                                              notebook=notebook), [])
     if zips:
-        return Upload(None, MSG_A_ZIP.format(names=_names(zips, folder), notebook=notebook), [])
-    return Upload(None, MSG_NO_NOTEBOOK.format(notebook=notebook), [])
+        return Upload(None, _(MSG_A_ZIP).format(names=_names(zips, folder), notebook=notebook),
+                      [])
+    return Upload(None, _(MSG_NO_NOTEBOOK).format(notebook=notebook), [])
 
 
 def _zero(assignment_id: str, reason: str) -> AssignmentResult:
@@ -100,7 +103,7 @@ def grade_upload(layout: Layout, assignment_id: str) -> AssignmentResult:
     a = curriculum.get(assignment_id)
     upload = find_notebook(layout.submission, a.notebook)
     if upload.notebook is None:
-        return _zero(a.id, upload.problem or MSG_NO_NOTEBOOK.format(notebook=a.notebook))
+        return _zero(a.id, upload.problem or _(MSG_NO_NOTEBOOK).format(notebook=a.notebook))
     sub = Submission(STUDENT, a.id, upload.notebook)
     try:
         sub.cells = read_cells(upload.notebook)
@@ -110,8 +113,8 @@ def grade_upload(layout: Layout, assignment_id: str) -> AssignmentResult:
     _prepare_process([a.id])
     [result] = grade_student(StudentFolder(STUDENT, [sub]), options)
     if upload.ignored:
-        result.notes.append(MSG_OTHERS_IGNORED.format(notebook=a.notebook,
-                                                      names=", ".join(upload.ignored)))
+        result.notes.append(_(MSG_OTHERS_IGNORED).format(notebook=a.notebook,
+                                                         names=", ".join(upload.ignored)))
     return result
 
 
@@ -128,9 +131,10 @@ def run(root: Path | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the student must still get a results.json
         error = f"{type(exc).__name__}: {exc}".splitlines()[0]
         traceback.print_exc()  # stdout is hidden from the student (stdout_visibility)
-        result = _zero(config["assignment"], MSG_GRADER_FAILED.format(error=error)) \
+        message = _(MSG_GRADER_FAILED).format(error=error)
+        result = _zero(config["assignment"], message) \
             if config["assignment"] in {x.id for x in curriculum.ASSIGNMENTS} else \
-            AssignmentResult(STUDENT, "", [], [MSG_GRADER_FAILED.format(error=error)])
+            AssignmentResult(STUDENT, "", [], [message])
     data = _results(result, config["visibility"], time.monotonic() - started)
     layout.results.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(layout.results, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

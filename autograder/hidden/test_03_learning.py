@@ -244,10 +244,10 @@ def test_gradient_descent_uses_learning_rate(student, reference):
 @pytest.mark.unit("answer_cee_delta")
 def test_answer_cee_delta_is_right(answers):
     grade_answer(answers, "answer_cee_delta", 'b', form="letter", example="'a'",
-                 explain=('np.log(0) is minus infinity: a predicted probability of exactly 0 for the right class would make the loss infinite (and its gradient nan). The tiny delta keeps every log finite and changes the loss of any other prediction almost not at all.'))
+                 explain=_('np.log(0) is minus infinity: a predicted probability of exactly 0 for the right class would make the loss infinite (and its gradient nan). The tiny delta keeps every log finite and changes the loss of any other prediction almost not at all.'))
 
 
 @pytest.mark.unit("answer_sgd_step")
 def test_answer_sgd_step_is_right(answers):
     grade_answer(answers, "answer_sgd_step", 0.6, form="number", example="1.5",
-                 explain=('The update subtracts the learning rate times the gradient: 0.8 - 0.1 * 2.0 = 0.6. Gradient descent moves against the gradient, downhill.'))
+                 explain=_('The update subtracts the learning rate times the gradient: 0.8 - 0.1 * 2.0 = 0.6. Gradient descent moves against the gradient, downhill.'))

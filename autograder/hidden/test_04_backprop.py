@@ -563,7 +563,7 @@ def test_d_step_function_values(student, rng):
     x = rng.normal(size=(3, 5))
     x[x == 0] = 0.5  # this check is about x != 0; the next one is about x = 0
     expect.array_close(student.d_step_function(x), np.zeros_like(x),
-                       what="d_step_function(x) for x != 0",
+                       what=_("d_step_function(x) for x != 0"),
                        diagnose=[(HINTS["d_step_values"], (x > 0).astype(float))])
 
 
@@ -571,7 +571,7 @@ def test_d_step_function_values(student, rng):
 def test_d_step_function_at_zero(student):
     x = np.array([0.0, -0.0, 0.0])
     expect.array_close(student.d_step_function(x), np.zeros(3),
-                       what="d_step_function(x) at x = 0 (the notebook's contract: 0)",
+                       what=_("d_step_function(x) at x = 0 (the notebook's contract: 0)"),
                        hint=HINTS["d_step_at_zero"], nan_hint=HINTS["d_step_at_zero"])
 
 
@@ -604,7 +604,8 @@ def _regression_sample(rng, net):
 
 def _expect_regression_params(got, want, *, what, hint=None, diagnose=None, rtol=1e-6):
     expect.that(isinstance(got, dict) and sorted(got) == sorted(want),
-                f"{what}: expected a dict with the keys {sorted(want)}, got {expect.show(got)}",
+                _("{what}: expected a dict with the keys {keys}, got {got}").format(
+                    what=what, keys=sorted(want), got=expect.show(got)),
                 hint)
     for key in ("W1", "b1", "W2", "b2"):
         if np.ndim(want[key]) == 0:
@@ -620,18 +621,23 @@ def _expect_regression_params(got, want, *, what, hint=None, diagnose=None, rtol
 def test_init_regression_network_shapes(student):
     net = student.init_regression_network(seed=1)
     expect.that(isinstance(net, dict) and sorted(net) == sorted(REGRESSION_SHAPES),
-                f"init_regression_network(seed=1): expected a dict with the keys "
-                f"{sorted(REGRESSION_SHAPES)}, got {expect.show(net)}",
+                _("init_regression_network(seed=1): expected a dict with the keys {keys}, got "
+                  "{got}").format(keys=sorted(REGRESSION_SHAPES), got=expect.show(net)),
                 HINTS["regression_init_shapes"])
     for key, shape in REGRESSION_SHAPES.items():
+        if shape == ():
+            message = _("init_regression_network(seed=1)[{key!r}]: expected a float number, "
+                        "got {got}")
+        else:
+            message = _("init_regression_network(seed=1)[{key!r}]: expected a float ndarray "
+                        "of shape {shape}, got {got}")
         expect.that(np.shape(net[key]) == shape and np.asarray(net[key]).dtype.kind == "f",
-                    f"init_regression_network(seed=1)[{key!r}]: expected a float "
-                    f"{'number' if shape == () else f'ndarray of shape {shape}'}, got "
-                    f"{expect.kind(net[key])}", HINTS["regression_init_shapes"])
+                    message.format(key=key, shape=shape, got=expect.kind(net[key])),
+                    HINTS["regression_init_shapes"])
     other = student.init_regression_network(seed=2)
     expect.that(not np.array_equal(net["W1"], other["W1"]),
-                "init_regression_network gave the same W1 for seed=1 and seed=2: draw the "
-                "weights from np.random.default_rng(seed)")
+                _("init_regression_network gave the same W1 for seed=1 and seed=2: draw the "
+                  "weights from np.random.default_rng(seed)"))
 
 
 @pytest.mark.unit("forward_regression")
@@ -640,13 +646,13 @@ def test_forward_regression_matches_reference(student, reference, rng):
     x = rng.random(2)
     got = student.forward_regression(net, x.copy())
     expect.that(isinstance(got, tuple) and len(got) == 2,
-                f"forward_regression(network, x): expected a tuple (z1, y), got "
-                f"{expect.kind(got)}")
+                _("forward_regression(network, x): expected a tuple (z1, y), got {got}").format(
+                    got=expect.kind(got)))
     z1, y = reference.forward_regression(net, x)
     u1 = x @ net["W1"] + net["b1"]
-    expect.array_close(got[0], z1, what="z1 of forward_regression(network, x)",
+    expect.array_close(got[0], z1, what=_("z1 of forward_regression(network, x)"),
                        diagnose=[(HINTS["regression_forward_relu"], u1)])
-    expect.number_close(got[1], float(y), what="y of forward_regression(network, x)",
+    expect.number_close(got[1], float(y), what=_("y of forward_regression(network, x)"),
                         diagnose=[(HINTS["regression_forward_relu"], u1 @ net["W2"] + net["b2"])])
 
 
@@ -677,17 +683,17 @@ def test_backward_regression_gradient_check(student, reference, rng):
     got = student.backward_regression(net, x.copy(), d, z1.copy(), y)
     numeric = _numeric_regression_gradient(reference, net, x, d)
     expect.that(isinstance(got, dict) and sorted(got) == sorted(numeric),
-                f"backward_regression: expected a dict with the keys {sorted(numeric)}, got "
-                f"{expect.show(got)}")
+                _("backward_regression: expected a dict with the keys {keys}, got {got}").format(
+                    keys=sorted(numeric), got=expect.show(got)))
     wrong = _d_relu_of_z1(net, x, d, reference)
     for key in ("W1", "b1", "W2"):
         pairs = [(HINTS["regression_pre_activation"], wrong[key])] if key in wrong else None
         expect_gradient(got[key], numeric[key], threshold=1e-6, diagnose=pairs,
-                        what=f"backward_regression(...)[{key!r}] against the numerical "
-                             f"gradient of the loss")
+                        what=_("backward_regression(...)[{key!r}] against the numerical "
+                               "gradient of the loss").format(key=key))
     expect.number_close(got["b2"], float(numeric["b2"]), rtol=1e-5,
-                        what="backward_regression(...)['b2'] against the numerical gradient "
-                             "of the loss")
+                        what=_("backward_regression(...)[{key!r}] against the numerical "
+                               "gradient of the loss").format(key="b2"))
 
 
 @pytest.mark.unit("backward_regression")
@@ -698,13 +704,13 @@ def test_backward_regression_derivative_at_the_pre_activation(student, reference
     got = student.backward_regression(net, x.copy(), d, z1.copy(), y)
     want = reference.backward_regression(net, x, d, z1, y)
     expect.that(isinstance(got, dict) and {"W1", "b1"} <= set(got),
-                f"backward_regression: expected a dict with the keys ['W1', 'W2', 'b1', "
-                f"'b2'], got {expect.show(got)}")
+                _("backward_regression: expected a dict with the keys {keys}, got {got}").format(
+                    keys=["W1", "W2", "b1", "b2"], got=expect.show(got)))
     wrong = _d_relu_of_z1(net, x, d, reference)
     for key in ("b1", "W1"):
         expect.array_close(got[key], want[key], rtol=1e-6, atol=1e-10,
-                           what=f"backward_regression(...)[{key!r}] where 4 hidden units "
-                                f"are off",
+                           what=_("backward_regression(...)[{key!r}] where 4 hidden units "
+                                  "are off").format(key=key),
                            diagnose=[(HINTS["regression_pre_activation"], wrong[key])])
 
 
@@ -750,7 +756,7 @@ def test_train_regression_updates_the_network_passed_in(student, reference, rng)
     unchanged = isinstance(after, dict) and all(
         np.array_equal(np.asarray(after.get(k)), np.asarray(net[k])) for k in net)
     _expect_regression_params(
-        after, want, what="the network passed to train_regression after 3 steps",
+        after, want, what=_("the network passed to train_regression after 3 steps"),
         hint=HINTS["regression_update_copy"] if unchanged else None)
 
 
@@ -765,7 +771,7 @@ def test_train_regression_records_the_loss_every_step(student, reference, rng):
     except (TypeError, ValueError):
         values = losses
     expect.array_close(values, np.array(want), rtol=1e-6,
-                       what="the losses train_regression returned for 4 steps on one sample",
+                       what=_("the losses train_regression returned for 4 steps on one sample"),
                        diagnose=lambda got: HINTS["regression_loss_every_step"]
                        if np.ndim(got) == 0 or np.size(got) == 1 else None)
 
@@ -811,8 +817,8 @@ def _gradient_check(student, reference, rng, planted):
     want = {k: float(np.mean(np.abs(backprop[k] - numerical[k]))) for k in KEYS}
     signed = {k: float(np.mean(backprop[k] - numerical[k])) for k in KEYS}
     expect.that(isinstance(got, dict) and sorted(got) == sorted(KEYS),
-                f"gradient_check(network, x, t): expected a dict with the keys {sorted(KEYS)}, "
-                f"got {expect.show(got)}")
+                _("gradient_check(network, x, t): expected a dict with the keys {keys}, got "
+                  "{got}").format(keys=sorted(KEYS), got=expect.show(got)))
     return got, want, signed
 
 
@@ -830,8 +836,9 @@ def test_gradient_check_finds_the_planted_bug(student, reference, rng):
     got, want, signed = _gradient_check(student, reference, rng, planted)
     for key in KEYS:
         expect.number_close(got[key], want[key], rtol=1e-6, atol=1e-9,
-                            what=f"gradient_check(...)[{key!r}] for a network whose backprop "
-                                 f"gradient of {planted} is wrong by 0.01 per entry",
+                            what=_("gradient_check(...)[{key!r}] for a network whose backprop "
+                                   "gradient of {planted} is wrong by 0.01 per entry").format(
+                                       key=key, planted=planted),
                             diagnose=lambda value, key=key: _gradient_check_hint(value, key,
                                                                                  signed))
 
@@ -842,9 +849,10 @@ def test_gradient_check_correct_network(student, reference, rng):
     for key in KEYS:
         value = got[key]
         expect.that(expect.is_number(value) and 0 <= float(value) < 1e-7,
-                    f"gradient_check(...)[{key!r}] for a correct network: expected a mean "
-                    f"absolute difference between 0 and 1e-7 (here {want[key]:.3g}), got "
-                    f"{expect.show(value)}", _gradient_check_hint(value, key, signed))
+                    _("gradient_check(...)[{key!r}] for a correct network: expected a mean "
+                      "absolute difference between 0 and 1e-7 (here {want}), got {got}").format(
+                          key=key, want=f"{want[key]:.3g}", got=expect.show(value)),
+                    _gradient_check_hint(value, key, signed))
 
 
 # --- concept checks (確認テスト): the right answers and why, shown in the feedback only ----
@@ -853,16 +861,16 @@ def test_gradient_check_correct_network(student, reference, rng):
 @pytest.mark.unit("answer_sigmoid_derivative_at_0")
 def test_answer_sigmoid_derivative_at_0_is_right(answers):
     grade_answer(answers, "answer_sigmoid_derivative_at_0", 0.25, form="number", example="0.5",
-                 explain=('sigmoid(0) = 1 / (1 + e^0) = 0.5, and the derivative is sigmoid(x) * (1 - sigmoid(x)) = 0.5 * 0.5 = 0.25, the largest value it ever takes.'))
+                 explain=_('sigmoid(0) = 1 / (1 + e^0) = 0.5, and the derivative is sigmoid(x) * (1 - sigmoid(x)) = 0.5 * 0.5 = 0.25, the largest value it ever takes.'))
 
 
 @pytest.mark.unit("answer_dW_shape")
 def test_answer_dW_shape_is_right(answers):
     grade_answer(answers, "answer_dW_shape", (784, 50), form="tuple", example="(3, 4)",
-                 explain=('dW always has the shape of W, because each entry of dW is the gradient of one weight. W maps 784 inputs to 50 outputs, so both are 784 by 50; the batch size 100 disappears in the product of x transposed (784 by 100) and dout (100 by 50).'))
+                 explain=_('dW always has the shape of W, because each entry of dW is the gradient of one weight. W maps 784 inputs to 50 outputs, so both are 784 by 50; the batch size 100 disappears in the product of x transposed (784 by 100) and dout (100 by 50).'))
 
 
 @pytest.mark.unit("answer_parameter_count")
 def test_answer_parameter_count_is_right(answers):
     grade_answer(answers, "answer_parameter_count", 41, form="number", example="12",
-                 explain=('W1 has 2 x 10 = 20 weights, b1 10 biases, W2 10 weights and b2 one bias: 20 + 10 + 10 + 1 = 41.'))
+                 explain=_('W1 has 2 x 10 = 20 weights, b1 10 biases, W2 10 weights and b2 one bias: 20 + 10 + 10 + 1 = 41.'))

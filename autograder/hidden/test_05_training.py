@@ -237,10 +237,10 @@ def test_train_reaches_accuracy_on_the_sample(student, reference, rng):
 @pytest.mark.unit("answer_online_vs_minibatch")
 def test_answer_online_vs_minibatch_is_right(answers):
     grade_answer(answers, "answer_online_vs_minibatch", 'a', form="letter", example="'c'",
-                 explain=('Online learning updates the parameters after every single sample (a mini-batch of size 1). Mini-batch learning averages the gradient over a batch of samples first, which is less noisy and uses the hardware better; batch learning uses the whole training set for each update.'))
+                 explain=_('Online learning updates the parameters after every single sample (a mini-batch of size 1). Mini-batch learning averages the gradient over a batch of samples first, which is less noisy and uses the hardware better; batch learning uses the whole training set for each update.'))
 
 
 @pytest.mark.unit("answer_batch_choice")
 def test_answer_batch_choice_is_right(answers):
     grade_answer(answers, "answer_batch_choice", 'b', form="letter", example="'a'",
-                 explain=('np.random.choice(60000, 100) draws 100 integers from range(60000) with replacement by default, so an index may repeat. They are indices: indexing the training images and labels with them picks the mini-batch.'))
+                 explain=_('np.random.choice(60000, 100) draws 100 integers from range(60000) with replacement by default, so an index may repeat. They are indices: indexing the training images and labels with them picks the mini-batch.'))

@@ -34,7 +34,7 @@ def _run(optimizer, rng, steps, start, student=None):
 
 def _gradients(rng, steps):
     state = rng.bit_generator.state
-    grads = [{k: rng.normal(size=s) for k, s in SHAPES.items()} for _ in range(steps)]
+    grads = [{k: rng.normal(size=s) for k, s in SHAPES.items()} for _step in range(steps)]
     rng.bit_generator.state = state
     return grads
 

@@ -18,10 +18,11 @@ from pathlib import Path
 from ..collect.submissions import StudentFolder
 from ..grade.fingerprint import submission_fingerprint
 from ..grade.results import AssignmentResult
+from ..i18n.messages import N_
 from .writer import report_paths
 
-MSG_REUSED = ("{reused} of {total} notebooks were graded by an earlier run and have not "
-              "changed since, so their reports were kept (--force grades them again).")
+MSG_REUSED = N_("{reused} of {total} notebooks were graded by an earlier run and have not "
+                "changed since, so their reports were kept (--force grades them again).")
 
 
 @dataclass
