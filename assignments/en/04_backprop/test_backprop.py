@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.i18n.messages import _
+from autograder.i18n.messages import N_, _
 from autograder.selfcheck import expect
 from autograder.selfcheck.answers import expect_answered
 from autograder.selfcheck.hints import HINTS
@@ -18,10 +18,10 @@ LABELS = np.array([0, 1])
 SWL_DX = [[-0.1704994306, 0.1212164854, 0.0492829452],
           [0.0543018652, -0.0987604721, 0.044458607]]
 
-AFFINE_DX_HINT = (
+AFFINE_DX_HINT = N_(
     "dx must have the shape of x, (N, D). By the chain rule for out = x·W + b, dx is dout "
     "(N, M) multiplied by the transpose of W: the shapes (N, M) and (M, D) give (N, D)")
-NUMERICAL_GRADIENT_HINT = (
+NUMERICAL_GRADIENT_HINT = N_(
     "for each key of params, pass numerical_gradient a function whose value is the "
     "network's loss on (x, t), and the parameter array of the network itself, not a copy: "
     "numerical_gradient changes that array one entry at a time, and the loss must see each "
@@ -123,7 +123,7 @@ def test_affine_backward(student):
     layer.forward(X.copy())
     dx = layer.backward(DOUT.copy())
     expect.array_close(dx, [[0.3, -0.1, -1.1], [-0.35, 0.95, 0.95]], what="dx",
-                       hint=AFFINE_DX_HINT)
+                       hint=_(AFFINE_DX_HINT))
     expect.array_close(layer.dW, [[0.5, -3.0], [2.25, -1.0], [4.0, 1.0]], what="dW",
                        hint=HINTS["affine_dw_transposed"])
     expect.array_close(layer.db, [1.5, 1.0], what="db", hint=HINTS["affine_db_sum"])
@@ -231,7 +231,7 @@ def test_two_layer_net_numerical_gradient(student):
                 _("numerical_gradient: expected a dict with keys W1, b1, W2, b2, got {got}").format(
                     got=expect.show(grads)), HINTS["gradient_keys"])
     expect.array_close(grads["b2"], [0.161550773, -0.161550773], rtol=1e-4, what="grads['b2']",
-                       hint=NUMERICAL_GRADIENT_HINT)
+                       hint=_(NUMERICAL_GRADIENT_HINT))
 
 
 # --- the step function's derivative and the regression network ------------------------------
@@ -263,31 +263,33 @@ def test_init_regression_network_shapes(student):
     net = student.init_regression_network(seed=0)
     shapes = {"W1": (2, 10), "b1": (10,), "W2": (10,), "b2": ()}
     expect.that(isinstance(net, dict) and sorted(net) == sorted(shapes),
-                f"init_regression_network(seed=0): expected a dict with the keys "
-                f"{sorted(shapes)}, got {expect.show(net)}", HINTS["regression_init_shapes"])
+                _("init_regression_network(seed=0): expected a dict with the keys {keys}, got "
+                  "{got}").format(keys=sorted(shapes), got=expect.show(net)),
+                HINTS["regression_init_shapes"])
     for key, shape in shapes.items():
         expect.that(np.shape(net[key]) == shape,
-                    f"init_regression_network(seed=0)[{key!r}]: expected shape {shape}, got "
-                    f"{expect.kind(net[key])}", HINTS["regression_init_shapes"])
+                    _("init_regression_network(seed=0)[{key!r}]: expected shape {shape}, got "
+                      "{got}").format(key=key, shape=shape, got=expect.kind(net[key])),
+                    HINTS["regression_init_shapes"])
 
 
 @pytest.mark.unit("forward_regression")
 def test_forward_regression_values(student):
     got = student.forward_regression(reg_net(), REG_X.copy())
     expect.that(isinstance(got, tuple) and len(got) == 2,
-                f"forward_regression(network, x): expected a tuple (z1, y), got "
-                f"{expect.kind(got)}")
-    expect.array_close(got[0], REG_Z1, what="z1 of forward_regression(network, [0.4, 0.8])",
+                _("forward_regression(network, x): expected a tuple (z1, y), got {got}").format(
+                    got=expect.kind(got)))
+    expect.array_close(got[0], REG_Z1, what=_("z1 of forward_regression(network, [0.4, 0.8])"),
                        diagnose=[(HINTS["regression_forward_relu"], [0.54, -0.28, 0.61])])
-    expect.number_close(got[1], REG_Y, what="y of forward_regression(network, [0.4, 0.8])")
+    expect.number_close(got[1], REG_Y, what=_("y of forward_regression(network, [0.4, 0.8])"))
 
 
 @pytest.mark.unit("backward_regression")
 def test_backward_regression_values(student):
     got = student.backward_regression(reg_net(), REG_X.copy(), REG_D, np.array(REG_Z1), REG_Y)
     expect.that(isinstance(got, dict) and sorted(got) == sorted(REG_GRAD),
-                f"backward_regression: expected a dict with the keys {sorted(REG_GRAD)}, got "
-                f"{expect.show(got)}")
+                _("backward_regression: expected a dict with the keys {keys}, got {got}").format(
+                    keys=sorted(REG_GRAD), got=expect.show(got)))
     # relu's derivative taken at z1 (1 where z1 >= 0) instead of at the pre-activation
     wrong = {"b1": [-0.74, 0.37, -1.48], "W1": [[-0.296, 0.148, -0.592], [-0.592, 0.296, -1.184]]}
     for key in ("W2", "b2", "W1", "b1"):
@@ -306,12 +308,12 @@ def test_train_regression_three_steps(student):
     losses = student.train_regression(net, REG_X[None, :].copy(), np.array([REG_D]), steps=3,
                                       learning_rate=0.07, seed=0)
     expect.that(isinstance(losses, (list, tuple, np.ndarray)) and len(losses) == 3,
-                f"train_regression(..., steps=3): expected 3 losses, one per step, got "
-                f"{expect.show(losses)}", HINTS["regression_loss_every_step"])
+                _("train_regression(..., steps=3): expected 3 losses, one per step, got "
+                  "{got}").format(got=expect.show(losses)), HINTS["regression_loss_every_step"])
     expect.array_close(np.asarray(losses, dtype=float), REG_LOSSES,
-                       what="the losses of 3 steps on the sample x = [0.4, 0.8], d = 2.8")
+                       what=_("the losses of 3 steps on the sample x = [0.4, 0.8], d = 2.8"))
     expect.that(not np.array_equal(net["W1"], REG_NET["W1"]),
-                "the network passed to train_regression did not change",
+                _("the network passed to train_regression did not change"),
                 HINTS["regression_update_copy"])
 
 
@@ -323,11 +325,14 @@ def test_train_regression_loss_falls(student):
     net = student.init_regression_network(seed=0)
     losses = np.asarray(student.train_regression(net, x, d, steps=1000, learning_rate=0.07,
                                                  seed=0), dtype=float)
-    expect.that(losses.shape == (1000,), f"expected 1000 losses, got shape {losses.shape}",
+    expect.that(losses.shape == (1000,),
+                _("expected 1000 losses, got shape {shape}").format(shape=losses.shape),
                 HINTS["regression_loss_every_step"])
     first, last = losses[:100].mean(), losses[-100:].mean()
-    expect.that(last * 10 <= first, f"the mean loss of the last 100 steps ({last:.3g}) must be "
-                f"at least 10 times smaller than that of the first 100 ({first:.3g})")
+    expect.that(last * 10 <= first,
+                _("the mean loss of the last 100 steps ({last}) must be at least 10 times "
+                  "smaller than that of the first 100 ({first})").format(
+                      last=f"{last:.3g}", first=f"{first:.3g}"))
 
 
 class _FixedNet:
@@ -344,11 +349,12 @@ class _FixedNet:
 def test_gradient_check_values(student):
     got = student.gradient_check(_FixedNet(), np.zeros((1, 2)), np.array([0]))
     expect.that(isinstance(got, dict) and sorted(got) == ["W", "b"],
-                f"gradient_check: expected a dict with the keys ['W', 'b'], got "
-                f"{expect.show(got)}")
-    expect.number_close(got["W"], 0.5, what="gradient_check(...)['W'] (every entry off by 0.5)",
+                _("gradient_check: expected a dict with the keys {keys}, got {got}").format(
+                    keys=["W", "b"], got=expect.show(got)))
+    expect.number_close(got["W"], 0.5,
+                        what=_("gradient_check(...)['W'] (every entry off by 0.5)"),
                         diagnose=[(HINTS["gradient_check_abs"], 0.0)])
-    expect.number_close(got["b"], 0.0, what="gradient_check(...)['b'] (equal gradients)")
+    expect.number_close(got["b"], 0.0, what=_("gradient_check(...)['b'] (equal gradients)"))
 
 
 # --- concept checks: only the form of an answer (the grader checks its value) ----------

@@ -84,7 +84,7 @@ def test_train_uses_gradient_not_numerical_gradient(student):
 @pytest.mark.unit("train")
 def test_train_updates_by_learning_rate_times_gradient(student):
     net, _history = run(student, iters=4, lr=0.05)
-    after_each_step = [params for params, _ in net.steps[1:]] + [net.params]
+    after_each_step = [params for params, _grads in net.steps[1:]] + [net.params]
     for (before, grads), after in zip(net.steps, after_each_step):
         for key in KEYS:
             step = after[key] - before[key]
