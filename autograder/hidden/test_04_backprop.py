@@ -734,7 +734,7 @@ def _train_regression(student, net, x, d, steps):
     except StudentError as exc:
         if exc.info.get("type") == "NameError" and "'network'" in str(exc.info.get("text")):
             # A global `network` (the notebook's experiment) used instead of the argument.
-            raise expect.CheckFailed(str(exc).split("\nHint:")[0],
+            raise expect.CheckFailed(str(exc).split("\n" + _("Hint:"))[0],
                                      HINTS["regression_global_network"]) from None
         raise
 

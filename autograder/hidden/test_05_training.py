@@ -99,7 +99,7 @@ def _train(student, net, x, t, xt, tt, **kwargs):
                     HINTS["train_numerical_gradient"])
         if exc.info.get("type") == "NameError" and "'network'" in str(exc.info.get("text")):
             # A global `network` (the notebook's experiment) used instead of the argument.
-            raise expect.CheckFailed(str(exc).split("\nHint:")[0],
+            raise expect.CheckFailed(str(exc).split("\n" + _("Hint:"))[0],
                                      HINTS["train_global_network"]) from None
         raise
 
