@@ -23,15 +23,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .i18n.messages import N_, _
-
 PACKAGE = Path(__file__).resolve().parent
 # The folder holding the `autograder` and `dataset` packages: the clone, or site-packages.
 ROOT = PACKAGE.parent
 PACKAGED = PACKAGE / "_curriculum"
 ENV_VAR = "SCRATCHGRAD_CURRICULUM"
-MSG_NOT_A_CURRICULUM = N_("{folder} is not a curriculum folder: it has no {missing} "
-                          "(make one with `scratchgrad curriculum copy {folder}`).")
 
 # Where each part of a curriculum lives: (in a clone, in a curriculum folder).
 LAYOUT = {
@@ -74,8 +70,13 @@ class Curriculum:
         found = cls(root, **{part: root / where[1] for part, where in LAYOUT.items()})
         for part in REQUIRED:
             if not getattr(found, part).exists():
-                raise CurriculumError(_(MSG_NOT_A_CURRICULUM).format(folder=root,
-                                                                     missing=LAYOUT[part][1]))
+                # imported here: setup.py loads this module on its own, outside the package
+                from .i18n.messages import _
+
+                raise CurriculumError(_(
+                    "{folder} is not a curriculum folder: it has no {missing} (make one with "
+                    "`scratchgrad curriculum copy {folder}`).").format(folder=root,
+                                                                      missing=LAYOUT[part][1]))
         return found
 
     def hidden_suite(self, assignment_id: str) -> Path:
