@@ -13,7 +13,7 @@ from autograder.selfcheck.answers import expect_answered
 from autograder.selfcheck.hints import HINTS
 
 KEYS = ("W1", "b1", "W2", "b2")  # the book's names, as in TwoLayerNet.params
-MSG_STEP = "the change of params[{key!r}] in one iteration (learning_rate = 0.05)"
+MSG_STEP = N_("the change of params[{key!r}] in one iteration (learning_rate = {lr})")
 MSG_REBOUND = N_("train replaced network.params[{key!r}] with a new array")
 
 
@@ -89,7 +89,7 @@ def test_train_updates_by_learning_rate_times_gradient(student):
         for key in KEYS:
             step = after[key] - before[key]
             expect.array_close(step, -0.05 * grads[key], rtol=1e-6,
-                               what=MSG_STEP.format(key=key),
+                               what=_(MSG_STEP).format(key=key, lr=0.05),
                                diagnose=[(HINTS["train_no_update"], np.zeros_like(step)),
                                          (HINTS["train_sign"], 0.05 * grads[key])],
                                hint=HINTS["train_learning_rate"])
