@@ -339,6 +339,14 @@ def test_the_sandbox_catalog_holds_only_the_student_side_messages():
             hidden |= {m for _l, m, _c, _x in extract("python", f) if isinstance(m, str)}
     assert "{name} is not defined in {notebook}" in public
     assert "{unit}: not implemented yet" in public
+    # The public tests' messages too: the students' package has no other catalog.
+    from babel.messages.extract import extract as extract_python
+
+    shown = set()
+    for file in workflow.public_tests():
+        with file.open("rb") as f:
+            shown |= {m for _l, m, _c, _x in extract_python("python", f) if isinstance(m, str)}
+    assert len(shown) > 20 and shown <= public, sorted(shown - public)[:5]
     only_hidden = hidden - {m for m in workflow.public_messages() if isinstance(m, str)}
     assert only_hidden and not public & only_hidden
     assert public <= {m for m in workflow.public_messages() if isinstance(m, str)}

@@ -42,13 +42,20 @@ def public_mo(lang: str) -> Path:
     return PUBLIC_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
+def public_tests() -> list[Path]:
+    """The public tests (solutions/<id>/test_*.py): released to students with the notebooks."""
+    return sorted((ROOT / "solutions").glob("*/test_*.py"))
+
+
 def public_messages() -> set:
-    """The msgids of the student-side kit's code, the part the sandbox holds."""
+    """The msgids of the student-side kit's code, the part the sandbox holds, and of the
+    public tests: what the students' side shows, and nothing of the hidden checks (the
+    students' package ships this catalog only)."""
     from ..sandbox.launcher import KIT_PUBLIC
 
     found = set()
-    for rel in KIT_PUBLIC:
-        path = ROOT / rel
+    paths = [ROOT / rel for rel in KIT_PUBLIC] + public_tests()
+    for path in paths:
         if path.suffix not in ("", ".py") or not path.exists():
             continue
         files = [path] if path.is_file() else sorted(path.rglob("*.py"))
