@@ -6,18 +6,24 @@ conftest.py gives the session (and so every nbgrader call) a private HOME and Ju
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from test_course_sync import run, scratchgrad
+from test_course_sync import hand_in, run, scratchgrad
 
 from autograder import curriculum
 from autograder.course.check import course_problems
 from autograder.course.init import kit_source
+from autograder.demo import catalogue, student_notebook
+from autograder.grade import rubric
+from autograder.i18n.messages import _, using
 from autograder.notebook import importer
+from autograder.selfcheck.hints import HINTS
+from autograder.selfcheck.hints import SOURCE as HINT_SOURCE
 from kit import RELEASE, SOLUTIONS, run_pytest, write_solution
 
 
@@ -112,6 +118,26 @@ def test_course_init_in_japanese_gives_a_japanese_nbgrader_course(tmp_path):
     # sync puts the Japanese source back
     scratchgrad("course", "sync", str(course), "--assignment", "02_forward", cwd=tmp_path)
     assert source.read_bytes() == kit_source("02_forward", "ja")["forward.ipynb"]
+
+    # A student's Japanese notebook with a classic mistake, graded into the gradebook:
+    # nbgrader's own generate_feedback shows the messages and the hint in Japanese.
+    mistake = next(m for m in catalogue() if m.name == "softmax_overflow")
+    nb = student_notebook("02_forward", [mistake])
+    nb.setdefault("metadata", {})["scratchgrad"] = {"lang": "ja"}
+    hand_in(course, "1001", "02_forward", nb)
+    scratchgrad("grade", "--course", str(course), "--assignment", "02_forward", "--quiet",
+                cwd=course)
+    run("nbgrader", "generate_feedback", "02_forward", cwd=course)
+    page = html.unescape((course / "feedback" / "1001" / "02_forward" / "forward.html")
+                         .read_text(encoding="utf-8"))
+    with using("ja"):
+        hint = HINTS["softmax_overflow"]
+        sigmoid = rubric.unit_points("02_forward")["sigmoid"]
+        line = _("{unit}: {score} / {maximum} points").format(
+            unit="sigmoid", score=f"{sigmoid:g}", maximum=f"{sigmoid:g}")
+    assert "points" not in line  # the catalog has it in Japanese
+    assert hint in page and line in page, page[-3000:]
+    assert HINT_SOURCE["softmax_overflow"] not in page and "Hint:" not in page
 
 
 def test_course_init_refuses_an_unknown_language(tmp_path):
