@@ -14,7 +14,7 @@
   test_catalogue (what each mistake fails) and test_integrity (the same students graded
   another way give the same checks).
 - Under pytest-xdist (`-n`, on by default: pyproject.toml), tests run in groups of one module
-  (`--dist loadgroup`), so a module's fixtures are built once; modules that share a session
+  (pytest_xdist_make_scheduler), so a module's fixtures are built once; modules that share a session
   fixture (the catalogue class, the built wheels) are one group (SHARED_GROUPS).
 - `restore_global_rngs` (function, autouse): the state of `random` and `np.random` before
   each test is put back after it, so a test that seeds them does not decide what the next
@@ -59,10 +59,18 @@ SHARED_GROUPS = {"test_catalogue": "catalogue_graded", "test_integrity": "catalo
                  "test_install": "wheels", "test_gradescope": "wheels"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        module = item.path.stem
-        item.add_marker(pytest.mark.xdist_group(SHARED_GROUPS.get(module, module)))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """xdist's scheduler, with whole modules as its units and SHARED_GROUPS joined. (Its own
+    `--dist loadgroup` marks do not group under pytest 9.2: xdist 3.8 renames items through
+    an attribute pytest no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return SHARED_GROUPS.get(Path(module).stem, module)
+
+    return ModuleGroups(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
