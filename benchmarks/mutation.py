@@ -199,10 +199,10 @@ BREAKS: tuple[Break, ...] = (
           "grader) mounted read-only at its own path",
           (Patch("autograder/sandbox/launcher.py",
                  "    for rel in KIT_PUBLIC:\n"
-                 '        cmd += ["--ro-bind", str(KIT / rel), f"/kit/{rel}"]\n',
+                 '        cmd += ["--ro-bind", str(_public_source(rel)), f"/kit/{rel}"]\n',
                  '    cmd += ["--ro-bind", str(KIT), str(KIT)]\n'
                  "    for rel in KIT_PUBLIC:\n"
-                 '        cmd += ["--ro-bind", str(KIT / rel), f"/kit/{rel}"]\n'),),
+                 '        cmd += ["--ro-bind", str(_public_source(rel)), f"/kit/{rel}"]\n'),),
           _attacks("reads_the_solutions", "reads_the_hidden_suite")),
     Break("tmp_not_private",
           "a private /tmp: the machine's /tmp is bound into the sandbox and the zygote "
