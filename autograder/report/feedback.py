@@ -26,7 +26,9 @@ td, th { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: left;
          vertical-align: top; }
 .passed { color: #17692f; } .failed, .error { color: #a4161a; } .timeout { color: #8a5a00; }
 th, .passed, .failed, .error, .timeout { white-space: nowrap; }  /* short Japanese words stay whole */
-.msg { white-space: pre-wrap; font-family: ui-monospace, monospace; font-size: .9rem; }
+.pts { white-space: nowrap; }  /* "2 / 2" on one line */
+.msg { white-space: pre-wrap; font-family: ui-monospace, monospace; font-size: .9rem;
+       min-width: 16rem; }
 .hint { background: #fff7d6; padding: .15rem .35rem; border-radius: .2rem; }
 .note { background: #eef3ff; padding: .5rem .75rem; border-radius: .3rem; }
 """
@@ -64,7 +66,7 @@ def _page(result: AssignmentResult, lang: str) -> str:
                 + f'<td class="{c.status}">{_ICON.get(c.status, "")} '
                 f'{html.escape(_(STATUS_TEXT[c.status]) if c.status in STATUS_TEXT else c.status)}'
                 "</td>"
-                f"<td>{html.escape(name)}</td><td>{c.score:g} / {c.max_score:g}</td>"
+                f'<td>{html.escape(name)}</td><td class="pts">{c.score:g} / {c.max_score:g}</td>'
                 f'<td class="msg">{_message(c.message)}</td></tr>')
     notes = "".join(f'<p class="note">{html.escape(n)}</p>' for n in result.notes)
     output = (f"<h2>{html.escape(_('What your notebook printed'))}</h2>"
