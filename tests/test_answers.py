@@ -34,6 +34,8 @@ def grade(source: str, right, form="number", example="0.5"):
     ("answer_x = 10 ** 10 ** 10", None),  # no powers: an answer cannot cost time
     ("answer_x = 1 / 0", None),
     ("answer_x = (", None),  # a syntax error reads as no answer
+    ("answer_x = 0.25\n" + "pass\n" * 30_000, None),  # a huge cell is not parsed
+    ("answer_x = " + "-" * 1500 + "1", None),  # too deep to read: no answer, no crash
 ])
 def test_answers_are_read_not_run(source, value):
     assert read_answer([source], "answer_x") == value

@@ -22,6 +22,9 @@ from ..selfcheck.expect import CheckFailed
 MSG_WRONG = N_("{name}: expected {right}, got {got}. {explain}")
 
 _MAX_SOURCE = 2000  # characters of one answer's expression
+# An answer cell is a line or two: a larger cell is not parsed for answers (the grader would
+# build the syntax tree of a 20 MB cell once per concept check, in its own memory).
+_MAX_CELL = 100_000
 _MAX_ITEMS = 20
 _BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv}
@@ -59,6 +62,8 @@ def read_answer(sources: Iterable[str], name: str) -> Any:
     """The value the notebook's code cells give `name` last, or None (not answered)."""
     found: Any = None
     for source in sources:
+        if name not in source or len(source) > _MAX_CELL:
+            continue
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError):
