@@ -7,7 +7,6 @@ the release, `course init` and `course sync` write them into the copy nbgrader r
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from .. import curriculum
@@ -29,21 +28,3 @@ def notebook_bytes(nb: dict[str, Any], assignment_id: str) -> bytes:
     """The notebook `nb` (nbformat JSON) as nbgrader must read it: points stamped, in place."""
     stamp_points(nb, assignment_id)
     return (json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def stamped_bytes(source: Path, assignment_id: str) -> bytes:
-    """The notebook at `source` as nbgrader must read it: its test cells' points stamped."""
-    return notebook_bytes(json.loads(source.read_text(encoding="utf-8")), assignment_id)
-
-
-def write_stamped(source: Path, target: Path, assignment_id: str) -> None:
-    """Copy the notebook `source` to `target` with its test cells' points stamped."""
-    target.write_bytes(stamped_bytes(source, assignment_id))
-
-
-def source_bytes(folder: Path, name: str, assignment_id: str) -> bytes:
-    """What a course's source/<id>/<name> holds for the kit's file `folder/name`: the
-    notebook with its points stamped, any other file (the public tests) as it is."""
-    if name == curriculum.get(assignment_id).notebook:
-        return stamped_bytes(folder / name, assignment_id)
-    return (folder / name).read_bytes()
