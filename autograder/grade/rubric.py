@@ -7,8 +7,6 @@ from dataclasses import dataclass
 
 from .. import curriculum
 
-RUBRIC = curriculum.TABLE
-
 
 @dataclass(frozen=True)
 class RubricCheck:
