@@ -68,7 +68,8 @@ def run_public_tests(test_file: Path, loaded: LoadedNotebook,
                                  .resolve() != test_file.resolve()):
         del sys.modules[test_file.stem]
     args = [str(test_file), "-s", "--noconftest", "-p", "no:cacheprovider",
-            "-p", "no:terminal", "--rootdir", str(test_file.parent),
+            "-p", "no:terminal", "-p", "no:unraisableexception", "-p", "no:threadexception",
+            "--rootdir", str(test_file.parent),
             "-c", str(Path(__file__).with_name("pytest.ini"))]
     saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
