@@ -21,6 +21,7 @@ from autograder.collect.submissions import discover
 from autograder.demo import Mistake, write_notebook
 from autograder.grade import rubric
 from autograder.grade.engine import Options, grade_class
+from autograder.grade.results import AssignmentResult
 
 
 def replaced(target: str, code: str) -> Mistake:
@@ -224,10 +225,10 @@ def write_attackers(root: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = tmp_path_factory.mktemp("integrity")
-    write_attackers(root)
-    return grade(root)
+def graded(measured) -> dict[tuple[str, str], AssignmentResult]:
+    """(student, assignment) -> result of every attacker above (graded with the memory
+    attackers and test_hostile's, by `measured`'s process)."""
+    return measured["results"]
 
 
 @pytest.mark.parametrize("unit", sorted(WRITES_INTO_ITS_INPUT))
@@ -356,43 +357,51 @@ folders = discover(Path(sys.argv[1]))
 engine._prepare_process(sorted({s.assignment_id for f in folders for s in f.submissions}))
 idle = rss("VmRSS")
 results = [r for f in folders for r in engine.grade_student(f, engine.Options(jobs=1))]
-print(json.dumps({"idle": idle, "peak": rss("VmHWM"),
-                  "scores": {f"{r.student_id}/{r.assignment}": {c.unit: c.score
-                             for c in r.checks} for r in results},
-                  "messages": {f"{r.student_id}/{r.assignment}": [c.message for c in r.checks
-                               if c.status != "passed"] for r in results}}))
+print(json.dumps({"idle": idle, "peak": rss("VmHWM"), "results": [r.to_dict() for r in results]}))
 """
 
 
-def test_memory_attacks_cost_their_check_and_not_the_grader(tmp_path):
-    """The grading process's peak stays within 1 GiB of its idle size while it grades every
-    attacker of this module (the memory attacks and all the attacks on scores) and those of
-    test_hostile (test_sandbox_promises measures its own)."""
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> dict:
+    """Every attacker of this module (the memory attacks and all the attacks on scores) and
+    those of test_hostile, graded as one class by a process of their own that measures its
+    memory: {"idle": bytes, "peak": bytes, "results": (student, assignment) -> result}."""
+    root = tmp_path_factory.mktemp("attackers")
     for (aid, unit), mistake in MEMORY_ATTACKS.items():
-        write_student(tmp_path, f"hog-{unit}", aid, [mistake])
-    write_attackers(tmp_path)
+        write_student(root, f"hog-{unit}", aid, [mistake])
+    write_attackers(root)
     for how in POISONS:
-        write_student(tmp_path, f"poison-{how}", "05_training", [poisoning_train(how)])
+        write_student(root, f"poison-{how}", "05_training", [poisoning_train(how)])
     from sandboxing import hostile_notebook, notebook_path  # the hostile module's attackers
     from test_hostile import HOSTILE
 
     for name, hostile in HOSTILE.items():
         write_notebook(hostile_notebook(hostile.code, hostile.extra_cell),
-                       notebook_path(tmp_path, f"hostile-{name}"))
+                       notebook_path(root, f"hostile-{name}"))
     tests = Path(__file__).parent
-    out = subprocess.run([sys.executable, "-c", _MEASURE, str(tmp_path)], capture_output=True,
+    out = subprocess.run([sys.executable, "-c", _MEASURE, str(root)], capture_output=True,
                          text=True, timeout=600, cwd=tests, check=False,
                          env={**os.environ,  # this checkout's kit, whatever is installed
                               "PYTHONPATH": os.pathsep.join([str(tests.parent), str(tests)])})
     assert out.returncode == 0, out.stderr[-2000:]
     report = json.loads(out.stdout.strip().splitlines()[-1])
+    results = [AssignmentResult.from_dict(d) for d in report.pop("results")]
+    return {**report, "results": {(r.student_id, r.assignment): r for r in results}}
+
+
+def test_memory_attacks_cost_their_check_and_not_the_grader(measured):
+    """The grading process's peak stays within 1 GiB of its idle size while it grades every
+    attacker of this module (the memory attacks and all the attacks on scores) and those of
+    test_hostile (test_sandbox_promises measures its own)."""
+    report = measured
     growth = report["peak"] - report["idle"]
     assert growth < 2**30, f"the grading process grew by {growth / 2**20:.0f} MiB"
     for aid, unit in MEMORY_ATTACKS:
-        scores = report["scores"][f"hog-{unit}/{aid}"]
+        result = report["results"][(f"hog-{unit}", aid)]
+        scores = {c.unit: c.score for c in result.checks}
         owner = unit.split(".")[0]
         assert all(s == 0 for u, s in scores.items() if u == unit), (unit, scores)
-        messages = report["messages"][f"hog-{unit}/{aid}"]
+        messages = [c.message for c in result.checks if c.status != "passed"]
         assert messages and not any("could not run" in m for m in messages), messages
         others = {u: s for u, s in scores.items() if u.split(".")[0] != owner}
         assert all(s > 0 for s in others.values()), (unit, others)
