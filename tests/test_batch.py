@@ -475,7 +475,7 @@ def test_outputs_do_not_count_toward_the_size_limit(tmp_path: Path):
     nb = student_notebook("01_perceptron")
     code = next(c for c in nb["cells"] if c["cell_type"] == "code")
     code["outputs"] = [{"output_type": "stream", "name": "stdout",
-                        "text": ["loss 0.1234567\n"] * (57 * 1024 * 1024 // 15)}]
+                        "text": "loss 0.1234567\n" * (57 * 1024 * 1024 // 15)}]
     path = sub / "alice" / "01_perceptron" / "perceptron.ipynb"
     write_notebook(nb, path)
     assert path.stat().st_size > 57 * 1024 * 1024 > loader.MAX_NOTEBOOK_BYTES

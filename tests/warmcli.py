@@ -27,8 +27,8 @@ import threading
 from pathlib import Path
 
 # Imported once by the server: what nbgrader's and the kit's commands spend their start on.
-_PRELOAD = ("numpy", "nbformat", "nbconvert", "nbgrader.api", "nbgrader.apps.nbgraderapp",
-            "sqlalchemy", "jupyter_core.paths")
+_PRELOAD = ("numpy", "numpy.random", "pytest", "nbformat", "nbconvert", "nbgrader.api",
+            "nbgrader.apps.nbgraderapp", "sqlalchemy", "jupyter_core.paths")
 
 _lock = threading.Lock()
 _server: tuple[subprocess.Popen, str] | None = None
