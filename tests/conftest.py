@@ -30,9 +30,16 @@ from __future__ import annotations
 
 import compileall
 import random
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+# Before any test module imports nbformat: jsonschema, under it, builds a parser for RFC 3987
+# IRIs when it is imported and rfc3987-syntax is installed (Jupyter brings it), about 1 s in
+# each xdist worker before its first test, for a string format no notebook schema uses.
+# Marked as absent, it leaves this process's jsonschema without that one format checker.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import numpy as np
 import pytest
