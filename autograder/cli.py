@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .i18n.messages import N_, _, active, using
+from .startup import skip_unused_slow_imports
 
 MSG_OUT_IS_SUBMISSIONS = N_("The output folder {out} is the SUBMISSIONS folder; give --out a "
                             "folder of its own.")
@@ -484,6 +485,7 @@ def csv_bom(args: argparse.Namespace) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    skip_unused_slow_imports()
     parser = build_parser()
     args = parser.parse_args(argv)
     from .course.init import CourseError

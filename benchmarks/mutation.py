@@ -290,6 +290,15 @@ BREAKS: tuple[Break, ...] = (
                  "def own_runs(run: NotebookRun, session: Session, default_seconds: float) "
                  "-> None:\n    return\n"),),
           (f"{INTEGRITY}::test_units_that_work_only_with_the_reference_earn_nothing",)),
+    Break("seed_depends_on_the_order",
+          "seeds that depend on the check only: each check's seed counts the checks graded "
+          "before it in the process",
+          (Patch("autograder/grade/plugin.py",
+                 "def seed_for(assignment_id: str, check: str) -> int:\n",
+                 "def seed_for(assignment_id: str, check: str) -> int:\n"
+                 "    seed_for.calls = getattr(seed_for, 'calls', 0) + 1\n"
+                 "    return seed_for.calls\n"),),
+          (f"{INTEGRITY}::test_scores_do_not_depend_on_order_jobs_or_classmates",)),
     Break("softmax_check_always_passes",
           "hidden check softmax_rows_of_a_batch (it returns before it expects anything)",
           (_returns_at_once("test_02_forward.py",

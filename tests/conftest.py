@@ -21,6 +21,8 @@
   writes bytecode (the sandbox mounts the kit read-only and runs python -B; CI's environment
   sets PYTHONDONTWRITEBYTECODE), so each compiled it again from source (58 of 172 ms of a
   sandbox's start). An installed kit is compiled when pip installs it.
+- Before any test module is imported, `skip_unused_slow_imports` (autograder/startup.py)
+  keeps jsonschema from building its IRI parser in each worker (4.5 s of its collection).
 - `restore_global_rngs` (function, autouse): the state of `random` and `np.random` before
   each test is put back after it, so a test that seeds them does not decide what the next
   one draws.
@@ -30,16 +32,9 @@ from __future__ import annotations
 
 import compileall
 import random
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-
-# Before any test module imports nbformat: jsonschema, under it, builds a parser for RFC 3987
-# IRIs when it is imported and rfc3987-syntax is installed (Jupyter brings it), about 1 s in
-# each xdist worker before its first test, for a string format no notebook schema uses.
-# Marked as absent, it leaves this process's jsonschema without that one format checker.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 import numpy as np
 import pytest
@@ -50,6 +45,12 @@ from installs import (  # noqa: F401 - session fixtures: the wheels, built once
     student_env,
     student_wheel,
 )
+
+from autograder.startup import skip_unused_slow_imports
+
+# Before any test module imports nbformat (autograder/startup.py says why): the import of
+# jsonschema took 4.5 s of each xdist worker's collection.
+skip_unused_slow_imports()
 
 # variable -> folder inside the private home
 _PRIVATE_DIRS = {
