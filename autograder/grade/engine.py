@@ -47,8 +47,12 @@ def _prepare_process(assignment_ids: Sequence[str]) -> None:
 
 
 def grade_student(folder: StudentFolder, options: Options) -> list[AssignmentResult]:
-    """Every submission of one student, in a sandbox of their own."""
-    with Sandbox(options.limits, options.isolation) as sandbox:
+    """Every submission of one student, in a sandbox of their own. A student without a
+    notebook to grade (nothing handed in for these assignments) gets none: starting one is
+    most of the cost of a student with nothing to grade."""
+    sandbox = Sandbox(options.limits, options.isolation)
+    needed = any(sub.cells is not None for sub in folder.submissions)
+    with sandbox if needed else contextlib.nullcontext(sandbox):
         results = grade_submissions(sandbox, folder.submissions, options.budget_seconds,
                                     options.check_seconds)
     for sub, result in zip(folder.submissions, results):
