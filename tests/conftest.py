@@ -86,7 +86,7 @@ SHARED_GROUPS = {"test_catalogue": "catalogue_graded", "test_integrity": "catalo
 # longest group left first, so that no long one is left to run alone at the end of the run
 # (xdist orders groups by their number of tests: test_training_full has one, 17 s long). A
 # group not named here counts 0.1 s per test; a figure out of date only makes the run longer.
-SECONDS = {"catalogue_graded": 80, "test_batch": 35, "test_course_sync": 25, "wheels": 25,
+SECONDS = {"catalogue_graded": 60, "test_batch": 27, "test_course_sync": 25, "wheels": 25,
            "test_i18n_notebooks": 22, "test_training_full": 17, "test_notebook_check": 16,
            "test_i18n_release": 16, "test_course_workflow": 12, "test_lms": 11}
 
