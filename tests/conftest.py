@@ -47,6 +47,7 @@ from installs import (  # noqa: F401 - session fixtures: the wheels, built once
 )
 
 from autograder.startup import skip_unused_slow_imports
+from kit import ROOT
 
 # Before any test module imports nbformat (autograder/startup.py says why): the import of
 # jsonschema took 4.5 s of each xdist worker's collection.
@@ -66,9 +67,6 @@ _PRIVATE_DIRS = {
     "IPYTHONDIR": ".ipython",
     "TMPDIR": "tmp",
 }
-
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def pytest_configure(config: pytest.Config) -> None:
